@@ -1,0 +1,186 @@
+import SiftPCRE2
+
+/// Finds target-rule matches in each sentence and decides, ConText style, what their context
+/// makes of them: negated, hypothetical, good practice, recommendation, or counted.
+public struct Tagger: Sendable {
+    public let lexicon: Lexicon
+    private let terminators: [ContextRule]
+    private let pseudos: [ContextRule]
+    private let modifiers: [ContextRule]
+
+    public init(lexicon: Lexicon) {
+        self.lexicon = lexicon
+        terminators = lexicon.contextRules.filter { $0.direction == .terminate }
+        pseudos = lexicon.contextRules.filter { $0.direction == .pseudo }
+        modifiers = lexicon.contextRules.filter { $0.direction != .terminate && $0.direction != .pseudo }
+    }
+
+    /// A trigger found in a sentence (normalised byte offsets).
+    struct Trigger {
+        var rule: ContextRule
+        var range: Range<Int>
+    }
+
+    /// All findings in a segmented report, in text order, with diagnostics for rules that hit PCRE2 limits.
+    public func tag(_ report: SegmentedDocument, matchData: MatchData) -> (findings: [Finding], diagnostics: [Diagnostic]) {
+        var findings: [Finding] = []
+        var diagnostics: [Diagnostic] = []
+        let utf8 = report.document.text.utf8
+        for (sentenceIndex, sentence) in report.sentences.enumerated() {
+            let normalized = NormalizedText(utf8, range: sentence.range)
+            let section = report.sections[sentence.sectionIndex]
+            normalized.bytes.withUnsafeBufferPointer { subject in
+                var limitHit: (String, MatchError)? = nil
+                func matches(_ pattern: Pattern, _ ruleID: String) -> [Range<Int>] {
+                    do {
+                        return try pattern.allMatches(in: subject, using: matchData)
+                    } catch {
+                        if limitHit == nil { limitHit = (ruleID, error) }
+                        return []
+                    }
+                }
+                var targets: [(rule: TargetRule, range: Range<Int>)] = []
+                for rule in lexicon.targets {
+                    for range in matches(rule.pattern, rule.id) where !range.isEmpty {
+                        // One finding per factor per stretch of text: the first rule to claim it keeps it.
+                        if targets.contains(where: { $0.rule.factor == rule.factor && $0.range.overlaps(range) }) { continue }
+                        targets.append((rule, range))
+                    }
+                }
+                if !targets.isEmpty {
+                    let triggers = findTriggers(matches)
+                    let words = WordIndex(subject)
+                    for target in targets.sorted(by: { ($0.range.lowerBound, $0.rule.factor) < ($1.range.lowerBound, $1.rule.factor) }) {
+                        let mods = modifiersFor(target.range, triggers: triggers, words: words, normalized: normalized,
+                                                text: report.document.text, section: section)
+                        let span = normalized.originalRange(target.range)
+                        findings.append(Finding(
+                            reportID: report.document.id, factor: target.rule.factor, ruleID: target.rule.id,
+                            sectionIndex: sentence.sectionIndex, section: section.category, sentenceIndex: sentenceIndex,
+                            sentence: report.text(sentence.range), sentenceSpan: sentence.range, span: span,
+                            matchedText: report.text(span), modifiers: mods, verdict: Tagger.verdict(for: mods)))
+                    }
+                }
+                if let (ruleID, error) = limitHit {
+                    let (line, column) = report.document.text.lineAndColumn(ofUTF8Offset: sentence.range.start)
+                    diagnostics.append(Diagnostic(.warning, file: report.document.source, line: line, column: column, code: "regex-limit",
+                                                  "report \(report.document.id): rule \(ruleID) stopped on a PCRE2 limit (\(error.message)); sentence \(sentenceIndex + 1) only partly tagged"))
+                }
+            }
+        }
+        return (findings, diagnostics)
+    }
+
+    private func findTriggers(_ matches: (Pattern, String) -> [Range<Int>]) -> (modifiers: [Trigger], terminators: [Range<Int>]) {
+        var blocked: [Range<Int>] = []
+        for rule in pseudos { blocked += matches(rule.trigger, rule.id) }
+        var found: [Trigger] = []
+        for rule in modifiers {
+            for range in matches(rule.trigger, rule.id) where !range.isEmpty && !blocked.contains(where: { $0.overlaps(range) }) {
+                found.append(Trigger(rule: rule, range: range))
+            }
+        }
+        var ends: [Range<Int>] = []
+        for rule in terminators {
+            for range in matches(rule.trigger, rule.id) where !range.isEmpty && !blocked.contains(where: { $0.overlaps(range) }) {
+                ends.append(range)
+            }
+        }
+        return (found, ends)
+    }
+
+    private func modifiersFor(_ target: Range<Int>, triggers: (modifiers: [Trigger], terminators: [Range<Int>]), words: WordIndex,
+                              normalized: NormalizedText, text: String, section: Section) -> [Modifier] {
+        var result: [Modifier] = []
+        for trigger in triggers.modifiers {
+            // A trigger inside the target is part of what the target says ("no senior review").
+            if trigger.range.overlaps(target) { continue }
+            let forwardOK: Bool = {
+                guard target.lowerBound >= trigger.range.upperBound else { return false }
+                var end = triggers.terminators.filter { $0.lowerBound >= trigger.range.upperBound }.map(\.lowerBound).min() ?? Int.max
+                if let scope = trigger.rule.scope { end = min(end, words.offset(afterWords: scope, from: trigger.range.upperBound)) }
+                return target.lowerBound < end
+            }()
+            let backwardOK: Bool = {
+                guard target.upperBound <= trigger.range.lowerBound else { return false }
+                var start = triggers.terminators.filter { $0.upperBound <= trigger.range.lowerBound }.map(\.upperBound).max() ?? 0
+                if let scope = trigger.rule.scope { start = max(start, words.offset(beforeWords: scope, from: trigger.range.lowerBound)) }
+                return target.upperBound > start
+            }()
+            let applies: Bool
+            switch trigger.rule.direction {
+            case .forward: applies = forwardOK
+            case .backward: applies = backwardOK
+            case .bidirectional: applies = forwardOK || backwardOK
+            case .terminate, .pseudo: applies = false
+            }
+            guard applies, let category = trigger.rule.category else { continue }
+            let span = normalized.originalRange(trigger.range)
+            let modifier = Modifier(category: category, ruleID: trigger.rule.id, trigger: text.utf8Slice(span), span: span)
+            if !result.contains(where: { $0.category == category && $0.ruleID == modifier.ruleID }) { result.append(modifier) }
+        }
+        if section.role != .finding, !result.contains(where: { $0.category == .finding }) {
+            let category: ContextCategory = switch section.role {
+            case .recommendation: .recommendation
+            case .goodPractice: .goodPractice
+            case .hypothetical: .hypothetical
+            case .finding: .finding
+            }
+            result.append(Modifier(category: category, ruleID: section.ruleID ?? "section", trigger: section.title, span: nil))
+        }
+        return result
+    }
+
+    /// Negation wins over hypothetical, over good practice, over recommendation; a `finding`
+    /// modifier lifts a recommendation ("because the CTG was not escalated, ...").
+    static func verdict(for modifiers: [Modifier]) -> Verdict {
+        let categories = Set(modifiers.map(\.category))
+        if categories.contains(.negated) { return .negated }
+        if categories.contains(.hypothetical) { return .hypothetical }
+        if categories.contains(.goodPractice) { return .goodPractice }
+        if categories.contains(.recommendation), !categories.contains(.finding) { return .recommendation }
+        return .counted
+    }
+}
+
+/// Word positions in a normalised sentence, for scopes counted in words.
+struct WordIndex {
+    /// Start offsets of words (runs of non-space bytes).
+    private var starts: [Int] = []
+    private var count: Int
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        count = bytes.count
+        var inWord = false
+        for (index, byte) in bytes.enumerated() {
+            if byte == 0x20 { inWord = false } else if !inWord { inWord = true; starts.append(index) }
+        }
+    }
+
+    /// The offset `n` words after `offset` (end of the n-th word following it).
+    func offset(afterWords n: Int, from offset: Int) -> Int {
+        let following = starts.firstIndex { $0 >= offset } ?? starts.count
+        let index = following + n
+        return index < starts.count ? starts[index] : count
+    }
+
+    /// The offset `n` words before `offset`.
+    func offset(beforeWords n: Int, from offset: Int) -> Int {
+        let preceding = (starts.lastIndex { $0 < offset } ?? -1)
+        let index = preceding - n + 1
+        return index >= 0 && index < starts.count ? starts[index] : 0
+    }
+}
+
+extension String {
+    /// 1-based line and column (in characters) of a UTF-8 offset.
+    func lineAndColumn(ofUTF8Offset offset: Int) -> (Int, Int) {
+        var line = 1
+        var column = 1
+        for (index, byte) in utf8.enumerated() {
+            if index >= offset { break }
+            if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+        }
+        return (line, column)
+    }
+}
