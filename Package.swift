@@ -34,6 +34,6 @@ let package = Package(
         .testTarget(name: "SiftPCRE2Tests", dependencies: ["SiftPCRE2"]),
         .testTarget(name: "SiftXMLTests", dependencies: ["SiftXML"]),
         .testTarget(name: "SiftKitTests", dependencies: ["SiftKit"]),
-        .testTarget(name: "SiftCLITests", dependencies: ["SiftKit"]),
+        .testTarget(name: "SiftCLITests", dependencies: ["sift"]),
     ]
 )

@@ -77,6 +77,21 @@ public struct XMLTree: Sendable {
         defer { xmlFreeParserCtxt(context) }
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
             | XML_PARSE_NOCDATA.rawValue | XML_PARSE_NOBLANKS.rawValue)
+        // libxml2 keeps only the last error on the context; the first one is where the document went
+        // wrong, so collect it through a structured error handler (libxml2 keeps that per thread).
+        let firstError = FirstErrorBox()
+        let box = Unmanaged.passRetained(firstError)
+        xmlSetStructuredErrorFunc(box.toOpaque(), { userData, error in
+            guard let userData, let error else { return }
+            let collector = Unmanaged<FirstErrorBox>.fromOpaque(userData).takeUnretainedValue()
+            guard collector.error == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+            let message = error.pointee.message.map { String(cString: $0) }?.trimmingTrailingWhitespace() ?? "malformed XML"
+            collector.error = XMLParseError(message: message, line: Int(error.pointee.line), column: Int(error.pointee.int2))
+        })
+        defer {
+            xmlSetStructuredErrorFunc(nil, nil)
+            box.release()
+        }
         let document: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 xmlCtxtReadMemory(context, chars.baseAddress, Int32(clamping: chars.count), nil, nil, options)
@@ -84,6 +99,7 @@ public struct XMLTree: Sendable {
         }
         guard let document, context.pointee.wellFormed != 0 else {
             if let document { xmlFreeDoc(document) }
+            if let first = firstError.error { throw first }
             let error = context.pointee.lastError
             let message = error.message.map { String(cString: $0) }?.trimmingTrailingWhitespace() ?? "malformed XML"
             throw XMLParseError(message: message, line: Int(error.line), column: Int(error.int2))
@@ -146,6 +162,11 @@ public struct XMLParseError: Error, Sendable, Equatable, CustomStringConvertible
     /// 1-based column, 0 when unknown.
     public let column: Int
     public var description: String { "line \(line), column \(column): \(message)" }
+}
+
+/// Holds the first error libxml2 reports during one parse.
+private final class FirstErrorBox {
+    var error: XMLParseError?
 }
 
 enum XMLLibrary {

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Every test: unit and CLI tests (swift test), the lexicon's own rule examples, and the accuracy
+# gate on the gold corpus (and on ../shared/eval/dev when that folder is present).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/require-system-packages.sh
+swift build --build-tests
+swift test --skip-build
+sift=.build/debug/sift
+echo "== lexicon rule examples"
+"$sift" lexicon test --lexicon Lexicons/default | tail -n 1
+echo "== accuracy gate: Corpora/gold"
+"$sift" evaluate --gold Corpora/gold/gold.jsonl Corpora/gold --no-mismatches --min-micro-f1 0.95 --format junit > .build/gold-junit.xml \
+  || { "$sift" evaluate --gold Corpora/gold/gold.jsonl Corpora/gold | tail -n 60; exit 1; }
+"$sift" evaluate --gold Corpora/gold/gold.jsonl Corpora/gold --no-mismatches | tail -n 2
+dev=../shared/eval/dev
+if [ -f "$dev/gold.jsonl" ]; then
+  echo "== accuracy gate: $dev"
+  "$sift" evaluate --gold "$dev/gold.jsonl" "$dev" --no-mismatches --min-micro-f1 0.85 --min-factor-f1 0.6 --min-support 5 | tail -n 2
+fi
