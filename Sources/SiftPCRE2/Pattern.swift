@@ -37,7 +37,8 @@ public final class Pattern: @unchecked Sendable {
             throw PatternError(code: Int(errorCode), offset: errorOffset, message: Pattern.message(for: errorCode))
         }
         self.code = compiled
-        self.isJITCompiled = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+        // Without JIT the interpreter runs, which honours the depth limit (the JIT ignores it).
+        self.isJITCompiled = options.contains(.noJIT) ? false : pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
         guard let context = pcre2_match_context_create_8(nil) else {
             pcre2_code_free_8(compiled)
             throw PatternError(code: -1, offset: 0, message: "could not allocate a PCRE2 match context")
@@ -134,6 +135,9 @@ extension Pattern {
         public static let anchored = Options(rawValue: 1 << 2)
         /// The match must end at the end of the subject.
         public static let endAnchored = Options(rawValue: 1 << 3)
+        /// Skip JIT compilation: matching uses the interpreter, so ``Limits/depthLimit`` applies
+        /// (used by `sift lexicon check` to probe patterns for catastrophic backtracking).
+        public static let noJIT = Options(rawValue: 1 << 4)
     }
 
     /// PCRE2 resource limits, so that a pathological pattern on pathological text stops

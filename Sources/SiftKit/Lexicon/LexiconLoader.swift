@@ -39,6 +39,16 @@ public struct LexiconLoader {
         return try load(sources: sources)
     }
 
+    /// For `sift lexicon check`: loads what can be loaded and returns every issue (errors and warnings)
+    /// instead of throwing. The lexicon holds the rules that compiled; it is only fit to run when no issue is an error.
+    public func check(sources: [(file: String, text: String)]) -> (lexicon: Lexicon, issues: [LexiconIssue]) {
+        var builder = Builder(limits: limits)
+        for source in sources {
+            builder.read(file: source.file, text: source.text)
+        }
+        return builder.partial(files: sources.map(\.file))
+    }
+
     /// Loads a lexicon from in-memory YAML texts, each named for error messages.
     public func load(sources: [(file: String, text: String)]) throws -> Lexicon {
         var builder = Builder(limits: limits)
@@ -303,6 +313,25 @@ private struct Builder {
             return problem
         default:
             return "\(error)"
+        }
+    }
+
+    /// Everything loaded so far, whatever the errors, with every issue (for `lexicon check`).
+    mutating func partial(files: [String]) -> (Lexicon, [LexiconIssue]) {
+        do {
+            let lexicon = try finish(files: files)
+            return (lexicon, lexicon.warnings)
+        } catch {
+            let first = files.first ?? "<lexicon>"
+            var all = issues
+            for id in Taxonomy.factorIDs where factors[id] == nil {
+                all.append(LexiconIssue(severity: .warning, location: SourceLocation(file: first, line: 1, column: 1),
+                                        message: "taxonomy id '\(id)' has no factor definition"))
+            }
+            let lexicon = Lexicon(name: name ?? "", version: version ?? "", description: description,
+                                  factors: Taxonomy.factorIDs.compactMap { factors[$0] }, targets: targets, contextRules: contextRules,
+                                  sectionRules: sectionRules, interventionFunctions: interventionFunctions, files: files, warnings: [])
+            return (lexicon, all)
         }
     }
 

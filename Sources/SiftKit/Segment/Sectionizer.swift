@@ -125,6 +125,9 @@ public struct Sectionizer: Sendable {
     /// Short ALL-CAPS lines, and markdown headings, that no rule knows.
     static func looksLikeUnknownHeading(_ cleaned: String, line: String) -> Bool {
         if line.hasPrefix("#") { return true }
+        // "03:57 ROSC" is a chronology entry, not a heading.
+        if let first = line.unicodeScalars.first, CharacterSet.decimalDigits.contains(first),
+           line.range(of: #"^\d{1,2}[:.]?\d{2}\b"#, options: .regularExpression) != nil { return false }
         let words = cleaned.split(separator: " ")
         guard words.count <= 10, cleaned.count >= 4, !cleaned.hasSuffix(".") else { return false }
         let letters = cleaned.unicodeScalars.filter { $0.properties.isAlphabetic }

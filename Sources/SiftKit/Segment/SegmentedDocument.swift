@@ -18,6 +18,8 @@ public enum SectionRole: String, Sendable, Codable, CaseIterable, Hashable {
     case recommendation
     case goodPractice = "good_practice"
     case hypothetical
+    /// Sections such as "Factors that did not contribute": what they name did not happen or did not matter.
+    case negated
 }
 
 /// A sentence: a range of the report text inside one section.

@@ -124,6 +124,7 @@ public struct Tagger: Sendable {
             case .recommendation: .recommendation
             case .goodPractice: .goodPractice
             case .hypothetical: .hypothetical
+            case .negated: .negated
             case .finding: .finding
             }
             result.append(Modifier(category: category, ruleID: section.ruleID ?? "section", trigger: section.title, span: nil))
