@@ -132,13 +132,15 @@ public struct Tagger: Sendable {
         return result
     }
 
-    /// Negation wins over hypothetical, over good practice, over recommendation; a `finding`
-    /// modifier lifts a recommendation ("because the CTG was not escalated, ...").
+    /// Negation wins over hypothetical, over good practice, over recommendation. A `finding` modifier
+    /// ("because the CTG was not escalated, ...") lifts only the verdict a section gave (a Recommendations
+    /// section): a recommendation trigger that governs the match itself ("staff should ensure ...") stands.
     static func verdict(for modifiers: [Modifier]) -> Verdict {
         let categories = Set(modifiers.map(\.category))
         if categories.contains(.negated) { return .negated }
         if categories.contains(.hypothetical) { return .hypothetical }
         if categories.contains(.goodPractice) { return .goodPractice }
+        if modifiers.contains(where: { $0.category == .recommendation && $0.span != nil }) { return .recommendation }
         if categories.contains(.recommendation), !categories.contains(.finding) { return .recommendation }
         return .counted
     }
