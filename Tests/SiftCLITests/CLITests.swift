@@ -4,15 +4,51 @@ import Testing
 /// End-to-end tests of the built `sift` binary, run from the package root as a user would.
 @Suite(.serialized)
 struct CLITests {
+    /// Every file `sift run` writes for the default formats, plus summary.html (checked for structure elsewhere).
+    static let outputFiles = ["summary.md", "summary.json", "summary.html", "factor_counts.csv", "findings.csv"]
+
     @Test func runOnSampleMatchesGoldenOutputs() throws {
         let out = try CLI.temporaryDirectory()
         let result = try CLI.run(["run", "Corpora/sample", "--out", out.path, "--threads", "2"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("summary written to \(out.path)/summary.md"))
-        for name in ["summary.md", "summary.json", "findings.csv"] {
+        for name in ["summary.md", "summary.json", "factor_counts.csv", "findings.csv"] {
             let produced = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
-            try Golden.check(produced, name: "sample/\(name)")
+            try Golden.check(Golden.normalise(produced, out: out), name: "sample/\(name)")
         }
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("summary.html").path))
+    }
+
+    /// A fixed baseline and follow-up: the periods section, Wilson intervals and Fisher p-values in every format.
+    @Test func runWithPeriodsMatchesGoldenOutputs() throws {
+        let out = try CLI.temporaryDirectory()
+        let result = try CLI.run(["run", "Corpora/sample", "--out", out.path, "--baseline", "2023-01-01..2024-06-30",
+                                  "--follow-up", "2024-07-01..2025-12-31", "--evidence", "2"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        for name in ["summary.md", "summary.json", "factor_counts.csv"] {
+            let produced = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+            try Golden.check(Golden.normalise(produced, out: out), name: "sample-periods/\(name)")
+        }
+    }
+
+    /// --share: small counts shown as a range in every format; no per-report details, findings.csv or run charts.
+    @Test func sharedSummarySuppressesSmallNumbers() throws {
+        let out = try CLI.temporaryDirectory()
+        let result = try CLI.run(["run", "Corpora/sample", "--out", out.path, "--share", "--suppress-below", "3"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("findings.csv").path))
+        for name in ["summary.md", "summary.json", "factor_counts.csv"] {
+            let produced = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+            #expect(produced.contains("1-2"), "\(name) shows suppressed counts as 1-2")
+            try Golden.check(Golden.normalise(produced, out: out), name: "sample-share/\(name)")
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as! [String: Any]
+        #expect(json["schema_version"] as? Int == 2)
+        #expect(json["reports"] == nil)
+        let bad = try CLI.run(["run", "Corpora/sample", "--out", out.path, "--baseline", "2024-01-01..2023-01-01", "--follow-up", "2024-07-01..2025-12-31"])
+        #expect(bad.status == 64)
+        let half = try CLI.run(["run", "Corpora/sample", "--out", out.path, "--baseline", "2023-01-01..2024-06-30"])
+        #expect(half.status == 64)
     }
 
     @Test func summaryListsFactorsWithEvidencePerReport() throws {
@@ -39,9 +75,13 @@ struct CLITests {
         let one = try CLI.temporaryDirectory(), two = try CLI.temporaryDirectory()
         _ = try CLI.run(["run", "Corpora/sample", "--out", one.path, "--threads", "1"])
         _ = try CLI.run(["run", "Corpora/sample", "--out", two.path, "--threads", "2"])
-        for name in ["summary.md", "summary.json", "findings.csv"] {
-            let a = try Data(contentsOf: one.appendingPathComponent(name)), b = try Data(contentsOf: two.appendingPathComponent(name))
-            #expect(a == b, "\(name) differs between 1 and 2 threads")
+        for name in CLITests.outputFiles {
+            // The summary quotes its own command line, which names the folder and thread count.
+            func read(_ folder: URL, _ threads: String) throws -> String {
+                Golden.normalise(try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8), out: folder)
+                    .replacingOccurrences(of: "--threads \(threads)", with: "--threads N").replacingOccurrences(of: "\"--threads\",\n    \"\(threads)\"", with: "\"--threads\",\n    \"N\"")
+            }
+            #expect(try read(one, "1") == read(two, "2"), "\(name) differs between 1 and 2 threads")
         }
     }
 
@@ -51,12 +91,12 @@ struct CLITests {
             .write(to: folder.appendingPathComponent("good.txt"), atomically: true, encoding: .utf8)
         try "<report id=\"bad\">\n<section title=\"Findings\">\n<p>unclosed\n</section>\n</report>\n"
             .write(to: folder.appendingPathComponent("broken.xml"), atomically: true, encoding: .utf8)
-        try Data([0x50, 0x4B, 0x03, 0x04]).write(to: folder.appendingPathComponent("notes.docx"))
+        try Data([0x25, 0x50, 0x44, 0x46]).write(to: folder.appendingPathComponent("notes.pdf"))
         let out = try CLI.temporaryDirectory()
         let result = try CLI.run(["run", folder.path, "--out", out.path])
         #expect(result.status == 1)
         #expect(result.stderr.contains("broken.xml:4:"), "malformed XML names file and line: \(result.stderr)")
-        #expect(result.stderr.contains("notes.docx: error: skipped: unknown file type"))
+        #expect(result.stderr.contains("notes.pdf: error: skipped: unknown file type"))
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as! [String: Any]
         let inputs = json["inputs"] as! [[String: Any]]
         #expect(inputs.count == 3)
@@ -185,6 +225,11 @@ struct CLIError: Error, CustomStringConvertible {
 /// fails, so that a new baseline is always reviewed before it is committed.
 enum Golden {
     static let folder = CLI.packageRoot.appendingPathComponent("Tests/SiftCLITests/Golden")
+
+    /// The summary quotes the command line, whose --out is a fresh temporary folder: replace it by `$OUT`.
+    static func normalise(_ produced: String, out: URL) -> String {
+        produced.replacingOccurrences(of: out.path, with: "$OUT")
+    }
 
     static func check(_ produced: String, name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let url = folder.appendingPathComponent(name)

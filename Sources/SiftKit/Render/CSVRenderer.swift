@@ -24,6 +24,50 @@ public struct CSVRenderer {
         return try CSVRenderer.write(header: CSVRenderer.header, rows: rows)
     }
 
+    public static let factorCountsHeader = ["factor", "role", "unit", "period_type", "period", "period_from", "period_to",
+                                            "reports_with_factor", "reports", "percent", "suppressed"]
+
+    /// `factor_counts.csv`: tidy (long) counts, one row per factor x unit x period. `unit` is a unit's name or
+    /// `(all units)`; `period_type` is `all`, `baseline`, `follow_up` (with --baseline / --follow-up) or `month`
+    /// (YYYY-MM, months with reports only; monthly rows are left out with --share). `reports` is the
+    /// denominator (reports of that unit in that period); `percent` is 100 x reports_with_factor / reports,
+    /// one decimal. With --share, counts from 1 to threshold - 1 are written as the range ("1-7"),
+    /// `percent` is empty and `suppressed` is `yes`.
+    public func renderFactorCounts(_ summary: RunSummary) throws -> String {
+        let d = summary.disclosure
+        let roles = Dictionary(uniqueKeysWithValues: summary.definitions.map { ($0.id, $0.role.rawValue) })
+        let units = summary.unitCounts.map(\.unit)
+        var periods: [(type: String, name: String, from: String, to: String, includes: (ReportAnalysis) -> Bool)] = [
+            ("all", "all", summary.dateRange?.first ?? "", summary.dateRange?.last ?? "", { _ in true }),
+        ]
+        func date(_ report: ReportAnalysis) -> String? { report.document.date.flatMap { DatePeriod.isDate($0) ? $0 : nil } }
+        if let baseline = summary.options.baseline, let followUp = summary.options.followUp {
+            periods.append(("baseline", "baseline", baseline.from, baseline.to, { date($0).map(baseline.contains) ?? false }))
+            periods.append(("follow_up", "follow_up", followUp.from, followUp.to, { date($0).map(followUp.contains) ?? false }))
+        }
+        if !d.share {
+            let months = Set(summary.reports.compactMap { date($0).map { String($0.prefix(7)) } }).sorted()
+            for month in months {
+                periods.append(("month", month, month + "-01", month + "-31", { date($0).map { $0.hasPrefix(month) } ?? false }))
+            }
+        }
+        var rows: [[String]] = []
+        for period in periods {
+            for unit in [nil] + units.map(Optional.some) {
+                let group = summary.reports.filter { period.includes($0) && (unit == nil || RunSummary.unit(of: $0) == unit) }
+                if group.isEmpty && unit != nil { continue }
+                for id in Taxonomy.factorIDs {
+                    let n = group.filter { $0.factors.contains(id) }.count
+                    let suppressed = d.isSuppressed(n)
+                    let percent = suppressed || group.isEmpty ? "" : SummaryText.decimal(Double(n) * 100 / Double(group.count), places: 1)
+                    rows.append([id, roles[id] ?? "", unit ?? "(all units)", period.type, period.name, period.from, period.to,
+                                 d.display(n), String(group.count), percent, suppressed ? "yes" : "no"])
+                }
+            }
+        }
+        return try CSVRenderer.write(header: CSVRenderer.factorCountsHeader, rows: rows)
+    }
+
     /// Sentences can span lines; a CSV cell is easier to use on one.
     static func flatten(_ text: String) -> String {
         text.split(whereSeparator: { $0.isNewline }).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")

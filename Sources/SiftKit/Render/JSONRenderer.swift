@@ -1,10 +1,10 @@
 import Foundation
 
-/// The JSON summary, schema `sift.summary` version 1 (documented in README.md). Keys are sorted and
+/// The JSON summary, schema `sift.summary` version 2 (documented in README.md). Keys are sorted and
 /// the output is byte-identical for identical inputs.
 public struct JSONRenderer {
     public static let schema = "sift.summary"
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     public init() {}
 
@@ -12,13 +12,34 @@ public struct JSONRenderer {
         var schema: String
         var schema_version: Int
         var sift_version: String
+        var command: String
+        var argv: [String]
+        var options: Options
         var lexicon: LexiconInfo
         var overview: Overview
-        var factors: [FactorCount]
-        var units: [UnitCount]
-        var reports: [Report]
+        var factors: [Factor]
+        var target_behaviour: Target
+        var pareto: ParetoOut
+        var comb: [CombOut]
+        var intervention_functions: [InterventionOut]
+        var tdf: [TDFOut]
+        var units: [UnitOut]
+        var periods: PeriodsOut?
+        var over_time: OverTimeOut?
+        var evidence: [FactorEvidence]
+        var gaps: GapsOut
+        var reports: [Report]?
         var inputs: [InputRecord]
         var diagnostics: [Diagnostic]
+    }
+    struct Options: Encodable {
+        var evidence: Int
+        var share: Bool
+        var suppress_below: Int
+        var suppressed_display: String?
+        var baseline: DatePeriod?
+        var follow_up: DatePeriod?
+        var low_evidence_below: Int
     }
     struct LexiconInfo: Encodable { var name: String; var version: String }
     struct Overview: Encodable {
@@ -29,6 +50,101 @@ public struct JSONRenderer {
         var date_last: String?
         var units: Int
     }
+    struct Factor: Encodable {
+        var factor: String
+        var label: String
+        var role: String
+        var tdf: [String]
+        var comb: [String]
+        var reports: Int?
+        var share_of_reports: Double?
+        var mentions: Int?
+        var discounted: [String: Int]?
+    }
+    struct Target: Encodable {
+        var reports: Int
+        var escalation_delay: Int?
+        var escalation_response: Int?
+        var both: Int?
+        var either: Int?
+        var cooccurrence: [Co]
+    }
+    struct Co: Encodable {
+        var factor: String
+        var role: String
+        var with_target: Int?
+        var share_of_target_reports: Double?
+        var with_delay: Int?
+        var with_response: Int?
+        var without_target: Int?
+    }
+    struct ParetoOut: Encodable {
+        var reports: Int
+        var tallies: Int?
+        var line: Double
+        var includes_target_behaviour: Bool
+        var includes_context: Bool
+        var rows: [ParetoRow]
+    }
+    struct ParetoRow: Encodable {
+        var factor: String
+        var reports: Int?
+        var share_of_reports: Double?
+        var cumulative_share: Double?
+        var vital_few: Bool
+    }
+    struct CombOut: Encodable { var component: String; var reports: Int?; var factors: [String]; var functions: [String] }
+    struct InterventionOut: Encodable { var function: String; var reports: Int?; var components: [String]; var factors: [String] }
+    struct TDFOut: Encodable { var domain: String; var reports: Int?; var components: [String]; var factors: [String] }
+    struct UnitOut: Encodable {
+        var unit: String
+        var reports: Int
+        var factors: [String: Int?]
+        var shares: [String: Double?]
+    }
+    struct PeriodsOut: Encodable {
+        var baseline: DatePeriod
+        var follow_up: DatePeriod
+        var baseline_reports: Int
+        var follow_up_reports: Int
+        var undated: Int
+        var rows: [PeriodRowOut]
+    }
+    struct PeriodRowOut: Encodable {
+        var factor: String
+        var baseline_count: Int?
+        var baseline_share: Double?
+        var baseline_ci: Statistics.Interval?
+        var follow_up_count: Int?
+        var follow_up_share: Double?
+        var follow_up_ci: Statistics.Interval?
+        var difference: Double?
+        var difference_ci: Statistics.Interval?
+        var fisher_p: Double?
+    }
+    struct OverTimeOut: Encodable {
+        var months: [String]
+        var reports_per_month: [Int]
+        var empty_months: [String]
+        var undated: Int
+        var series: [SeriesOut]
+    }
+    struct SeriesOut: Encodable {
+        var factor: String
+        var counts: [Int]
+        var median: Double?
+        var run_chart_signals: [SignalOut]
+        var xmr: XmROut?
+    }
+    struct XmROut: Encodable {
+        var mean: Double
+        var mean_moving_range: Double
+        var upper_limit: Double
+        var lower_limit: Double
+        var signals: [SignalOut]
+    }
+    struct SignalOut: Encodable { var rule: String; var first: String; var last: String }
+    struct GapsOut: Encodable { var below: Int; var factors: [String]; var note: String }
     struct Report: Encodable {
         var id: String
         var source: String
@@ -54,14 +170,83 @@ public struct JSONRenderer {
     }
     struct ModifierInfo: Encodable { var category: String; var rule: String; var trigger: String }
 
+    /// Proportions are rounded to 4 decimal places, p-values to 6, so that the bytes are stable.
+    static func round(_ value: Double?, _ places: Double = 4) -> Double? {
+        value.map { ($0 * pow(10, places)).rounded() / pow(10, places) }
+    }
+    static func round(_ interval: Statistics.Interval?) -> Statistics.Interval? {
+        interval.map { Statistics.Interval(lower: round($0.lower)!, upper: round($0.upper)!) }
+    }
+
     public func render(_ summary: RunSummary) throws -> String {
+        let d = summary.disclosure
+        func c(_ n: Int) -> Int? { d.isSuppressed(n) ? nil : n }
+        func share(_ n: Int, _ whole: Int) -> Double? { d.isSuppressed(n) || whole == 0 ? nil : JSONRenderer.round(Double(n) / Double(whole)) }
+        let total = summary.reports.count
+        let t = summary.targetBehaviour
+        let months = summary.overTime.months
+        func signal(_ s: Signal) -> SignalOut { SignalOut(rule: s.rule, first: months[s.first], last: months[s.last]) }
         let output = Output(
             schema: JSONRenderer.schema, schema_version: JSONRenderer.schemaVersion, sift_version: Sift.version,
+            command: summary.commandLine, argv: summary.options.command,
+            options: Options(evidence: summary.options.evidencePerFactor, share: d.share, suppress_below: d.threshold,
+                             suppressed_display: d.share ? d.range : nil, baseline: summary.options.baseline,
+                             follow_up: summary.options.followUp, low_evidence_below: summary.options.lowEvidenceBelow),
             lexicon: LexiconInfo(name: summary.lexiconName, version: summary.lexiconVersion),
-            overview: Overview(inputs: summary.inputs.count, reports: summary.reports.count, skipped: summary.skippedInputs.count,
+            overview: Overview(inputs: summary.inputs.count, reports: total, skipped: summary.skippedInputs.count,
                                date_first: summary.dateRange?.first, date_last: summary.dateRange?.last, units: summary.unitCounts.count),
-            factors: summary.factorCounts, units: summary.unitCounts,
-            reports: summary.reports.map { report in
+            factors: summary.factorCounts.map { count in
+                let definition = summary.definition(count.factor)
+                return Factor(factor: count.factor, label: summary.label(count.factor), role: definition?.role.rawValue ?? "barrier",
+                              tdf: definition?.tdf ?? [], comb: definition?.comb ?? [], reports: c(count.reports),
+                              share_of_reports: share(count.reports, total), mentions: d.share ? nil : count.mentions,
+                              discounted: d.share ? nil : count.discounted)
+            },
+            target_behaviour: Target(reports: total, escalation_delay: c(t.delay), escalation_response: c(t.response), both: c(t.both),
+                                     either: c(t.either), cooccurrence: t.rows.map {
+                Co(factor: $0.factor, role: $0.role, with_target: c($0.withTarget), share_of_target_reports: share($0.withTarget, t.either),
+                   with_delay: c($0.withDelay), with_response: c($0.withResponse), without_target: c($0.withoutTarget))
+            }),
+            pareto: ParetoOut(reports: summary.pareto.reports, tallies: d.share ? nil : summary.pareto.tallies, line: Pareto.line,
+                              includes_target_behaviour: false, includes_context: false, rows: summary.pareto.rows.map {
+                ParetoRow(factor: $0.factor, reports: c($0.reports), share_of_reports: share($0.reports, total),
+                          cumulative_share: d.share ? nil : JSONRenderer.round($0.cumulativeShare), vital_few: $0.vitalFew)
+            }),
+            comb: summary.comb.map { CombOut(component: $0.component, reports: c($0.reports), factors: $0.factors, functions: $0.functions) },
+            intervention_functions: summary.interventions.map {
+                InterventionOut(function: $0.function, reports: c($0.reports), components: $0.components, factors: $0.factors)
+            },
+            tdf: summary.tdf.map { TDFOut(domain: $0.domain, reports: c($0.reports), components: $0.components, factors: $0.factors) },
+            units: summary.unitCounts.map { unit in
+                UnitOut(unit: unit.unit, reports: unit.reports,
+                        factors: Dictionary(uniqueKeysWithValues: Taxonomy.factorIDs.map { ($0, c(unit.factors[$0] ?? 0)) }),
+                        shares: Dictionary(uniqueKeysWithValues: Taxonomy.factorIDs.map { ($0, share(unit.factors[$0] ?? 0, unit.reports)) }))
+            },
+            periods: summary.periods.map { periods in
+                PeriodsOut(baseline: periods.baseline, follow_up: periods.followUp, baseline_reports: periods.baselineReports,
+                           follow_up_reports: periods.followUpReports, undated: periods.undated, rows: periods.rows.map { row in
+                    let b = d.isSuppressed(row.baselineCount), f = d.isSuppressed(row.followUpCount), hidden = b || f
+                    return PeriodRowOut(factor: row.factor, baseline_count: c(row.baselineCount), baseline_share: b ? nil : JSONRenderer.round(row.baselineShare),
+                                        baseline_ci: b ? nil : JSONRenderer.round(row.baselineInterval), follow_up_count: c(row.followUpCount),
+                                        follow_up_share: f ? nil : JSONRenderer.round(row.followUpShare),
+                                        follow_up_ci: f ? nil : JSONRenderer.round(row.followUpInterval),
+                                        difference: hidden ? nil : JSONRenderer.round(row.difference),
+                                        difference_ci: hidden ? nil : JSONRenderer.round(row.differenceInterval),
+                                        fisher_p: hidden ? nil : JSONRenderer.round(row.pValue, 6))
+                })
+            },
+            over_time: d.share ? nil : OverTimeOut(
+                months: months, reports_per_month: summary.overTime.reportsPerMonth, empty_months: summary.overTime.emptyMonths,
+                undated: summary.overTime.undated, series: summary.overTime.series.map { series in
+                    SeriesOut(factor: series.factor, counts: series.counts, median: series.runChart?.median,
+                              run_chart_signals: ((series.runChart?.shifts ?? []) + (series.runChart?.trends ?? [])).map(signal),
+                              xmr: series.xmr.map { XmROut(mean: JSONRenderer.round($0.mean)!, mean_moving_range: JSONRenderer.round($0.meanMovingRange)!,
+                                                           upper_limit: JSONRenderer.round($0.upperLimit)!, lower_limit: JSONRenderer.round($0.lowerLimit)!,
+                                                           signals: $0.signals.map(signal)) })
+                }),
+            evidence: summary.evidence,
+            gaps: GapsOut(below: summary.options.lowEvidenceBelow, factors: summary.gaps.map(\.factor), note: SummaryText.gapsNote),
+            reports: d.share ? nil : summary.reports.map { report in
                 Report(id: report.id, source: report.document.source, unit: report.document.unit, date: report.document.date,
                        metadata: Dictionary(report.document.metadata.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first }),
                        factors: report.factors,
