@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -27,13 +28,14 @@ let package = Package(
             dependencies: [
                 "SiftPCRE2", "SiftXML", .product(name: "Yams", package: "Yams"),
                 .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .executableTarget(
             name: "sift",
             dependencies: ["SiftKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "SiftPCRE2Tests", dependencies: ["SiftPCRE2"]),
         .testTarget(name: "SiftXMLTests", dependencies: ["SiftXML"]),
-        .testTarget(name: "SiftKitTests", dependencies: ["SiftKit"]),
+        .testTarget(name: "SiftKitTests", dependencies: ["SiftKit", "SiftXML"]),
         .testTarget(name: "SiftCLITests", dependencies: ["sift"]),
     ]
 )

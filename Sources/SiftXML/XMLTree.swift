@@ -70,40 +70,7 @@ public struct XMLTree: Sendable {
     /// Parses `bytes` with libxml2: no network, no DTD loading, no entity substitution,
     /// libxml2's default size and depth limits. Throws ``XMLParseError`` with line and column.
     public static func parse(_ bytes: [UInt8], maximumDepth: Int = 256) throws(XMLParseError) -> XMLTree {
-        XMLLibrary.initialise()
-        guard let context = xmlNewParserCtxt() else {
-            throw XMLParseError(message: "could not allocate an XML parser", line: 0, column: 0)
-        }
-        defer { xmlFreeParserCtxt(context) }
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
-            | XML_PARSE_NOCDATA.rawValue | XML_PARSE_NOBLANKS.rawValue)
-        // libxml2 keeps only the last error on the context; the first one is where the document went
-        // wrong, so collect it through a structured error handler (libxml2 keeps that per thread).
-        let firstError = FirstErrorBox()
-        let box = Unmanaged.passRetained(firstError)
-        xmlSetStructuredErrorFunc(box.toOpaque(), { userData, error in
-            guard let userData, let error else { return }
-            let collector = Unmanaged<FirstErrorBox>.fromOpaque(userData).takeUnretainedValue()
-            guard collector.error == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-            let message = error.pointee.message.map { String(cString: $0) }?.trimmingTrailingWhitespace() ?? "malformed XML"
-            collector.error = XMLParseError(message: message, line: Int(error.pointee.line), column: Int(error.pointee.int2))
-        })
-        defer {
-            xmlSetStructuredErrorFunc(nil, nil)
-            box.release()
-        }
-        let document: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                xmlCtxtReadMemory(context, chars.baseAddress, Int32(clamping: chars.count), nil, nil, options)
-            }
-        }
-        guard let document, context.pointee.wellFormed != 0 else {
-            if let document { xmlFreeDoc(document) }
-            if let first = firstError.error { throw first }
-            let error = context.pointee.lastError
-            let message = error.message.map { String(cString: $0) }?.trimmingTrailingWhitespace() ?? "malformed XML"
-            throw XMLParseError(message: message, line: Int(error.line), column: Int(error.int2))
-        }
+        let document = try XMLLibrary.readDocument(bytes)
         defer { xmlFreeDoc(document) }
         guard let rootNode = xmlDocGetRootElement(document) else {
             throw XMLParseError(message: "document has no root element", line: 1, column: 1)
@@ -175,6 +142,46 @@ enum XMLLibrary {
         return true
     }()
     static func initialise() { _ = initialised }
+
+    /// Parses `bytes` into a libxml2 document (caller frees it): no network, no DTD loading, no entity
+    /// substitution. Throws the first error libxml2 reported, with line and column.
+    static func readDocument(_ bytes: [UInt8]) throws(XMLParseError) -> xmlDocPtr {
+        XMLLibrary.initialise()
+        guard let context = xmlNewParserCtxt() else {
+            throw XMLParseError(message: "could not allocate an XML parser", line: 0, column: 0)
+        }
+        defer { xmlFreeParserCtxt(context) }
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
+            | XML_PARSE_NOCDATA.rawValue | XML_PARSE_NOBLANKS.rawValue)
+        // libxml2 keeps only the last error on the context; the first one is where the document went
+        // wrong, so collect it through a structured error handler (libxml2 keeps that per thread).
+        let firstError = FirstErrorBox()
+        let box = Unmanaged.passRetained(firstError)
+        xmlSetStructuredErrorFunc(box.toOpaque(), { userData, error in
+            guard let userData, let error else { return }
+            let collector = Unmanaged<FirstErrorBox>.fromOpaque(userData).takeUnretainedValue()
+            guard collector.error == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+            let message = error.pointee.message.map { String(cString: $0) }?.trimmingTrailingWhitespace() ?? "malformed XML"
+            collector.error = XMLParseError(message: message, line: Int(error.pointee.line), column: Int(error.pointee.int2))
+        })
+        defer {
+            xmlSetStructuredErrorFunc(nil, nil)
+            box.release()
+        }
+        let document: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                xmlCtxtReadMemory(context, chars.baseAddress, Int32(clamping: chars.count), nil, nil, options)
+            }
+        }
+        guard let document, context.pointee.wellFormed != 0 else {
+            if let document { xmlFreeDoc(document) }
+            if let first = firstError.error { throw first }
+            let error = context.pointee.lastError
+            let message = error.message.map { String(cString: $0) }?.trimmingTrailingWhitespace() ?? "malformed XML"
+            throw XMLParseError(message: message, line: Int(error.line), column: Int(error.int2))
+        }
+        return document
+    }
 }
 
 extension String {

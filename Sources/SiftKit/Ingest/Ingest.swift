@@ -16,15 +16,55 @@ public protocol Ingester: Sendable {
     func ingest(bytes: [UInt8], source: String) -> IngestResult
 }
 
+/// One thing a streaming ingester hands over: a report as soon as it is complete, or a problem.
+public enum IngestEvent: Sendable {
+    case document(Document)
+    case diagnostic(Diagnostic)
+}
+
+/// An ingester that reads the file itself, a record at a time, and hands each report over as soon as it
+/// is complete (CSV exports with 100,000 rows), so that the file is never held whole in memory.
+public protocol StreamingIngester: Ingester {
+    func ingest(path: String, emit: (IngestEvent) -> Void)
+}
+
+/// How inputs are read: CSV column mapping or preset, XML mapping, DOCX limits.
+public struct IngestOptions: Sendable {
+    /// Columns named on the command line (`--columns`); overrides the preset's fields it names.
+    public var csvColumns: CSVColumnMapping?
+    /// A preset forced by name (`--csv-preset`); otherwise detected from the header.
+    public var csvPreset: CSVPreset?
+    /// How to read XML files whose root is not `<report>` or `<reports>` (`--xml-mapping`).
+    public var xmlMapping: XMLMapping?
+    public var docxLimits: DOCXIngester.Limits
+
+    public init(csvColumns: CSVColumnMapping? = nil, csvPreset: CSVPreset? = nil, xmlMapping: XMLMapping? = nil,
+                docxLimits: DOCXIngester.Limits = .init()) {
+        self.csvColumns = csvColumns
+        self.csvPreset = csvPreset
+        self.xmlMapping = xmlMapping
+        self.docxLimits = docxLimits
+    }
+}
+
 /// Picks an ingester by extension and reads files, turning every failure into a diagnostic.
 public struct IngestRegistry: Sendable {
     public var ingesters: [any Ingester]
-    /// Files larger than this are refused with a diagnostic rather than read.
+    /// Files larger than this are refused with a diagnostic rather than read (streaming ingesters read
+    /// any size, a record at a time).
     public var maximumFileSize: Int
 
-    public init(ingesters: [any Ingester] = [PlainTextIngester(), XMLIngester()], maximumFileSize: Int = 64 << 20) {
+    public init(ingesters: [any Ingester], maximumFileSize: Int = 64 << 20) {
         self.ingesters = ingesters
         self.maximumFileSize = maximumFileSize
+    }
+
+    /// Every built-in format: plain text, XML (Sift schema, or any XML through `options.xmlMapping`),
+    /// DOCX and CSV.
+    public init(options: IngestOptions = IngestOptions(), maximumFileSize: Int = 64 << 20) {
+        self.init(ingesters: [PlainTextIngester(), XMLIngester(mapping: options.xmlMapping), DOCXIngester(limits: options.docxLimits),
+                              CSVIngester(columns: options.csvColumns, preset: options.csvPreset)],
+                  maximumFileSize: maximumFileSize)
     }
 
     /// The ingester for `path`'s extension, if any.
@@ -33,21 +73,40 @@ public struct IngestRegistry: Sendable {
         return ingesters.first { $0.extensions.contains(ext) }
     }
 
-    /// Reads `path` and ingests it.
+    /// Reads `path` and ingests it, all reports at once.
     public func ingest(path: String) -> IngestResult {
+        var result = IngestResult(documents: [], diagnostics: [])
+        ingest(path: path) { event in
+            switch event {
+            case .document(let document): result.documents.append(document)
+            case .diagnostic(let diagnostic): result.diagnostics.append(diagnostic)
+            }
+        }
+        return result
+    }
+
+    /// Reads `path` and hands each report and diagnostic to `emit` in file order; streaming ingesters
+    /// hand each report over as soon as it is read.
+    public func ingest(path: String, emit: (IngestEvent) -> Void) {
         guard let ingester = ingester(for: path) else {
-            return IngestResult(documents: [], diagnostics: [Diagnostic(.error, file: path, code: "unknown-format",
-                                                                         "skipped: unknown file type (expected .txt, .md or .xml)")])
+            let known = ingesters.flatMap(\.extensions).map { "." + $0 }
+            let list = known.count > 1 ? known.dropLast().joined(separator: ", ") + " or " + known.last! : known.joined()
+            return emit(.diagnostic(Diagnostic(.error, file: path, code: "unknown-format", "skipped: unknown file type (expected \(list))")))
+        }
+        if let streaming = ingester as? any StreamingIngester {
+            return streaming.ingest(path: path, emit: emit)
         }
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         if let size = (attributes?[.size] as? NSNumber)?.intValue, size > maximumFileSize {
-            return IngestResult(documents: [], diagnostics: [Diagnostic(.error, file: path, code: "too-large",
-                                                                         "skipped: file is \(size) bytes, over the \(maximumFileSize)-byte limit")])
+            return emit(.diagnostic(Diagnostic(.error, file: path, code: "too-large",
+                                               "skipped: file is \(size) bytes, over the \(maximumFileSize)-byte limit")))
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            return IngestResult(documents: [], diagnostics: [Diagnostic(.error, file: path, code: "unreadable", "skipped: cannot read file")])
+            return emit(.diagnostic(Diagnostic(.error, file: path, code: "unreadable", "skipped: cannot read file")))
         }
-        return ingester.ingest(bytes: [UInt8](data), source: path)
+        let result = ingester.ingest(bytes: [UInt8](data), source: path)
+        for diagnostic in result.diagnostics { emit(.diagnostic(diagnostic)) }
+        for document in result.documents { emit(.document(document)) }
     }
 }
 

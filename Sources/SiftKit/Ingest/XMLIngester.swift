@@ -10,11 +10,16 @@ import SiftXML
 /// </report>
 /// ```
 /// or a `<reports>` root holding many `<report>` elements. libxml2 parses without network access,
-/// DTD loading or entity substitution.
+/// DTD loading or entity substitution. XML with any other root is read through an ``XMLMapping``
+/// (XPath) when one is given.
 public struct XMLIngester: Ingester {
     public let extensions = ["xml"]
+    /// How to read XML whose root is not `<report>` or `<reports>`.
+    public var mapping: XMLMapping?
 
-    public init() {}
+    public init(mapping: XMLMapping? = nil) {
+        self.mapping = mapping
+    }
 
     public func ingest(bytes: [UInt8], source: String) -> IngestResult {
         let tree: XMLTree
@@ -42,9 +47,12 @@ public struct XMLIngester: Ingester {
                                               "ignored <\(other.name)> inside <reports>"))
             }
         default:
+            if let mapping {
+                return mapping.reports(bytes, source: source)
+            }
             return IngestResult(documents: [], diagnostics: diagnostics + [
                 Diagnostic(.error, file: source, line: tree.root.line, code: "unknown-schema",
-                           "skipped: root element <\(tree.root.name)> is not <report> or <reports> (Sift XML schema)")
+                           "skipped: root element <\(tree.root.name)> is not <report> or <reports> (Sift XML schema); give --xml-mapping to read other XML")
             ])
         }
         var documents: [Document] = []

@@ -19,9 +19,12 @@ public struct TextRange: Hashable, Sendable, Codable, Comparable {
 public enum InputFormat: String, Sendable, Codable, CaseIterable {
     case text
     case xml
+    case docx
+    case csv
 }
 
-/// A section declared by the input itself (an XML `<section title>`), before segmentation.
+/// A section declared by the input itself (an XML `<section title>`, a Word heading, a CSV free-text
+/// column), before segmentation. An empty title marks text before the first heading.
 public struct DeclaredSection: Sendable, Hashable {
     public var title: String
     /// Range of the title line inside ``Document/text``.

@@ -91,10 +91,32 @@ public struct Pipeline: Sendable {
     /// - Complexity: O(total input size × rules), spread over ``threads`` workers; results keep input order.
     public func run(paths: [String], excluding: Set<String> = []) -> RunResult {
         let (files, walkDiagnostics) = InputWalker().files(for: paths, excluding: excluding)
-        let perFile = ConcurrentMap.map(files, threads: threads) { file -> (IngestResult, [ReportAnalysis]) in
-            let ingested = registry.ingest(path: file)
+        // Reports are analysed as the ingester hands them over (a CSV export streams row by row), in batches
+        // spread over the workers, so a file's reports are never all held unanalysed.
+        let perFile = ConcurrentMap.map(files, threads: threads) { file -> ([Diagnostic], [ReportAnalysis]) in
+            var diagnostics: [Diagnostic] = []
+            var analyses: [ReportAnalysis] = []
+            var batch: [Document] = []
             let matchData = MatchData()
-            return (ingested, ingested.documents.map { analyze($0, matchData: matchData) })
+            func flush() {
+                if batch.count >= 16 && threads != 1 {
+                    analyses += ConcurrentMap.map(batch, threads: threads) { analyze($0) }
+                } else {
+                    analyses += batch.map { analyze($0, matchData: matchData) }
+                }
+                batch.removeAll(keepingCapacity: true)
+            }
+            registry.ingest(path: file) { event in
+                switch event {
+                case .document(let document):
+                    batch.append(document)
+                    if batch.count >= 256 { flush() }
+                case .diagnostic(let diagnostic):
+                    diagnostics.append(diagnostic)
+                }
+            }
+            flush()
+            return (diagnostics, analyses)
         }
         var inputs: [InputRecord] = walkDiagnostics.map {
             InputRecord(file: $0.file, status: .skipped, reportIDs: [], reason: $0.message)
@@ -102,8 +124,8 @@ public struct Pipeline: Sendable {
         var diagnostics = walkDiagnostics
         var reports: [ReportAnalysis] = []
         var seen: [String: String] = [:]
-        for (file, (ingested, analyses)) in zip(files, perFile) {
-            diagnostics += ingested.diagnostics
+        for (file, (ingestDiagnostics, analyses)) in zip(files, perFile) {
+            diagnostics += ingestDiagnostics
             var ids: [String] = []
             for var analysis in analyses {
                 if let first = seen[analysis.id] {
@@ -120,8 +142,8 @@ public struct Pipeline: Sendable {
                 diagnostics += analysis.diagnostics
                 reports.append(analysis)
             }
-            if ingested.documents.isEmpty {
-                let reason = ingested.diagnostics.first { $0.severity == .error }?.message ?? "no report found"
+            if analyses.isEmpty {
+                let reason = ingestDiagnostics.first { $0.severity == .error }?.message ?? "no report found"
                 inputs.append(InputRecord(file: file, status: .skipped, reportIDs: [], reason: reason))
             } else {
                 inputs.append(InputRecord(file: file, status: .processed, reportIDs: ids, reason: nil))
