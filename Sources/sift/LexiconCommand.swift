@@ -5,8 +5,8 @@ import SiftKit
 struct LexiconCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lexicon",
-        abstract: "Check and test lexicons.",
-        subcommands: [LexiconTest.self])
+        abstract: "Check, test, compare and measure lexicons.",
+        subcommands: [LexiconTest.self, LexiconCheckCommand.self, LexiconDiffCommand.self, LexiconCoverageCommand.self, LexiconSuggestCommand.self])
 }
 
 struct LexiconTest: ParsableCommand {

@@ -15,7 +15,7 @@ public struct WorkbenchCorpus: Sendable {
     public static func read(paths: [String], excluding: Set<String> = [], registry: IngestRegistry = IngestRegistry(),
                             threads: Int = 0) -> WorkbenchCorpus {
         let (files, walkDiagnostics) = InputWalker().files(for: paths, excluding: excluding)
-        let ingested = ConcurrentMap.map(files, threads: threads) { registry.ingest(path: $0) }
+        let ingested = ConcurrentMap.map(files, threads: workers(threads)) { registry.ingest(path: $0) }
         var inputs = walkDiagnostics.map { InputRecord(file: $0.file, status: .skipped, reportIDs: [], reason: $0.message) }
         var diagnostics = walkDiagnostics
         var documents: [Document] = []
@@ -47,10 +47,18 @@ public struct WorkbenchCorpus: Sendable {
         return WorkbenchCorpus(documents: documents, inputs: inputs, diagnostics: diagnostics)
     }
 
+    /// Worker count for `threads` (0: one per online core). `ProcessInfo.activeProcessorCount` can report 1
+    /// in a container that has more cores online, which left `--threads 0` single-threaded.
+    public static func workers(_ threads: Int) -> Int {
+        if threads > 0 { return threads }
+        let online = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        return max(1, ProcessInfo.processInfo.activeProcessorCount, online)
+    }
+
     /// Applies `transform` to every document on `threads` workers (0: one per core), keeping document order.
     /// Each call gets a ``MatchData`` of its own.
     public func map<R: Sendable>(threads: Int = 0, _ transform: @Sendable (Document, MatchData) -> R) -> [R] {
-        ConcurrentMap.map(documents, threads: threads) { transform($0, MatchData()) }
+        ConcurrentMap.map(documents, threads: WorkbenchCorpus.workers(threads)) { transform($0, MatchData()) }
     }
 }
 
