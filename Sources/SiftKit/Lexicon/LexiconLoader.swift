@@ -302,6 +302,8 @@ private struct Builder {
             return SourceLocation(file: file, line: mark.line, column: mark.column)
         case .composer(_, _, let mark, _):
             return SourceLocation(file: file, line: mark.line, column: mark.column)
+        case .duplicatedKeysInMapping(_, let context):
+            return SourceLocation(file: file, line: context.mark.line, column: context.mark.column)
         default:
             return SourceLocation(file: file, line: 1, column: 1)
         }
@@ -311,6 +313,8 @@ private struct Builder {
         switch error {
         case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
             return problem
+        case .duplicatedKeysInMapping(let duplicates, _):
+            return "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) "
         default:
             return "\(error)"
         }
@@ -337,7 +341,7 @@ private struct Builder {
 
     mutating func finish(files: [String]) throws -> Lexicon {
         let first = files.first ?? "<lexicon>"
-        if name == nil {
+        if name == nil && !issues.contains(where: { $0.message.hasPrefix("invalid YAML") }) {
             issues.append(LexiconIssue(severity: .error, location: SourceLocation(file: first, line: 1, column: 1),
                                        message: "no 'lexicon' header with name and version in any file"))
         }
