@@ -314,7 +314,7 @@ private struct Builder {
         case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
             return problem
         case .duplicatedKeysInMapping(let duplicates, _):
-            return "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) "
+            return "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", "))"
         default:
             return "\(error)"
         }
