@@ -15,7 +15,7 @@ public struct GoldStandard: Sendable {
         var labels: [String: Set<String>] = [:]
         var ids: [String] = []
         var problems: [String] = []
-        for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, line) in String(decoding: data, as: UTF8.self).linesWithLengths().map(\.line).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }
             guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any],

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Expands command-line paths into input files: folders walked recursively in byte order of their
-/// paths, hidden files and folders skipped, symlink loops detected.
+/// Expands command-line paths into input files: folders walked recursively, the files under each
+/// path given in byte order of their whole paths; hidden files and folders skipped, symlink loops detected.
 public struct InputWalker: Sendable {
     public init() {}
 
@@ -12,7 +12,10 @@ public struct InputWalker: Sendable {
         let excludedReal = Set(excluded.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path })
         for path in paths {
             var visited: Set<String> = []
-            walk(path, into: &files, diagnostics: &diagnostics, visited: &visited, excluded: excludedReal, top: true)
+            var found: [String] = []
+            walk(path, into: &found, diagnostics: &diagnostics, visited: &visited, excluded: excludedReal, top: true)
+            // Byte order of the whole path, so the order of reports matches the order of the input list.
+            files += found.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         }
         return (files, diagnostics)
     }

@@ -35,9 +35,8 @@ struct FrontMatter {
         var fields: [(String, String)] = []
         var lineNumber = 0
         var opened = false
-        for rawLine in text.split(separator: "\n", maxSplits: 200, omittingEmptySubsequences: false).prefix(200) {
+        for (rawLine, lineLength) in text.linesWithLengths(limit: 200) {
             lineNumber += 1
-            let lineLength = rawLine.utf8.count + 1
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             defer { offset += lineLength }
             if line == "---" {

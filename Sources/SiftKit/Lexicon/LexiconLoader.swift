@@ -78,7 +78,7 @@ private struct Builder {
 
     mutating func read(file: String, text: String) {
         self.file = file
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        self.lines = text.linesWithLengths().map(\.line)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -263,11 +263,32 @@ private struct Builder {
         } catch {
             let offset = max(0, min(source.utf8.count, error.offset - wrapOffset))
             let prefix = String(decoding: Array(source.utf8).prefix(offset), as: UTF8.self)
-            let caretColumn = column + prefix.count
+            let style = node.scalar?.style ?? .plain
+            let caretColumn = column + rawWidth(ofUnescaped: prefix.count, line: loc.line, column: column, style: style)
             issue(at: SourceLocation(file: file, line: loc.line, column: caretColumn),
                   "rule \(rule): invalid pattern: \(error.message) at pattern offset \(offset)", caretColumn: caretColumn)
             return nil
         }
+    }
+
+    /// How many source characters the first `count` characters of a quoted scalar take on its line:
+    /// `''` stands for one quote in single-quoted YAML, `\x` for one character in double-quoted YAML.
+    func rawWidth(ofUnescaped count: Int, line: Int, column: Int, style: Node.Scalar.Style) -> Int {
+        guard style == .singleQuoted || style == .doubleQuoted, line >= 1, line <= lines.count else { return count }
+        let raw = Array(lines[line - 1].unicodeScalars.dropFirst(max(0, column - 1)))
+        var consumed = 0
+        var width = 0
+        while consumed < count, width < raw.count {
+            if style == .singleQuoted, raw[width] == "'", width + 1 < raw.count, raw[width + 1] == "'" {
+                width += 2
+            } else if style == .doubleQuoted, raw[width] == "\\", width + 1 < raw.count {
+                width += 2
+            } else {
+                width += 1
+            }
+            consumed += 1
+        }
+        return width
     }
 
     func strings(_ node: Node?) -> [String] {
@@ -302,6 +323,8 @@ private struct Builder {
             return SourceLocation(file: file, line: mark.line, column: mark.column)
         case .composer(_, _, let mark, _):
             return SourceLocation(file: file, line: mark.line, column: mark.column)
+        case .duplicatedKeysInMapping(_, let context):
+            return SourceLocation(file: file, line: context.mark.line, column: context.mark.column)
         default:
             return SourceLocation(file: file, line: 1, column: 1)
         }
@@ -311,6 +334,8 @@ private struct Builder {
         switch error {
         case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
             return problem
+        case .duplicatedKeysInMapping(let duplicates, _):
+            return "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", "))"
         default:
             return "\(error)"
         }
@@ -337,7 +362,7 @@ private struct Builder {
 
     mutating func finish(files: [String]) throws -> Lexicon {
         let first = files.first ?? "<lexicon>"
-        if name == nil {
+        if name == nil && !issues.contains(where: { $0.message.hasPrefix("invalid YAML") }) {
             issues.append(LexiconIssue(severity: .error, location: SourceLocation(file: first, line: 1, column: 1),
                                        message: "no 'lexicon' header with name and version in any file"))
         }

@@ -46,12 +46,12 @@ public struct Pipeline: Sendable {
     /// Worker threads for batches; 0 means one per core.
     public var threads: Int
 
-    public init(lexicon: Lexicon, registry: IngestRegistry = IngestRegistry(), threads: Int = 0) {
+    public init(lexicon: Lexicon, registry: IngestRegistry = IngestRegistry(), threads: Int = 0, prefilter: Bool = true) {
         self.lexicon = lexicon
         self.registry = registry
         self.sectionizer = Sectionizer(rules: lexicon.sectionRules)
         self.splitter = SentenceSplitter()
-        self.tagger = Tagger(lexicon: lexicon)
+        self.tagger = Tagger(lexicon: lexicon, prefilter: prefilter)
         self.threads = threads
     }
 

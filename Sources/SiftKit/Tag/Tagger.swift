@@ -4,20 +4,76 @@ import SiftPCRE2
 /// makes of them: negated, hypothetical, good practice, recommendation, or counted.
 public struct Tagger: Sendable {
     public let lexicon: Lexicon
-    private let terminators: [ContextRule]
-    private let pseudos: [ContextRule]
-    private let modifiers: [ContextRule]
+    /// The rules flattened into parallel arrays: the hot loop touches only what it needs, and never
+    /// copies a rule struct (whose many fields cost a retain and release each).
+    private let rules: CompiledRules
 
-    public init(lexicon: Lexicon) {
+    /// - Parameter prefilter: run a pattern only on sentences that contain one of its required literals
+    ///   (found in one Aho-Corasick pass). Findings are identical either way; it is a speed-up.
+    public init(lexicon: Lexicon, prefilter: Bool = true) {
         self.lexicon = lexicon
-        terminators = lexicon.contextRules.filter { $0.direction == .terminate }
-        pseudos = lexicon.contextRules.filter { $0.direction == .pseudo }
-        modifiers = lexicon.contextRules.filter { $0.direction != .terminate && $0.direction != .pseudo }
+        self.rules = CompiledRules(lexicon: lexicon, prefilter: prefilter)
     }
 
-    /// A trigger found in a sentence (normalised byte offsets).
+    /// Pattern slots: targets first, then context rules, each with its required literals.
+    final class CompiledRules: @unchecked Sendable {
+        let patterns: [Pattern]
+        let ids: [String]
+        /// Factor id per target slot.
+        let factors: [String]
+        let targetCount: Int
+        /// Context rule per context slot (index `slot - targetCount`).
+        let context: [(category: ContextCategory?, direction: ContextDirection, scope: Int?)]
+        let pseudoSlots: [Int]
+        let modifierSlots: [Int]
+        let terminatorSlots: [Int]
+        /// Literal ids a slot needs (any of); empty means the slot always runs.
+        let requirements: [[Int32]]
+        let scanner: LiteralScanner?
+
+        init(lexicon: Lexicon, prefilter: Bool) {
+            patterns = lexicon.targets.map(\.pattern) + lexicon.contextRules.map(\.trigger)
+            ids = lexicon.targets.map(\.id) + lexicon.contextRules.map(\.id)
+            factors = lexicon.targets.map(\.factor)
+            targetCount = lexicon.targets.count
+            context = lexicon.contextRules.map { ($0.category, $0.direction, $0.scope) }
+            let base = lexicon.targets.count
+            pseudoSlots = lexicon.contextRules.indices.filter { lexicon.contextRules[$0].direction == .pseudo }.map { $0 + base }
+            terminatorSlots = lexicon.contextRules.indices.filter { lexicon.contextRules[$0].direction == .terminate }.map { $0 + base }
+            modifierSlots = lexicon.contextRules.indices.filter {
+                lexicon.contextRules[$0].direction != .pseudo && lexicon.contextRules[$0].direction != .terminate
+            }.map { $0 + base }
+            var literals: [String] = []
+            var literalIDs: [String: Int32] = [:]
+            var requirements: [[Int32]] = []
+            for pattern in patterns {
+                guard prefilter, let required = RequiredLiterals.extract(pattern.source) else {
+                    requirements.append([])
+                    continue
+                }
+                requirements.append(required.sorted().map { literal in
+                    if let id = literalIDs[literal] { return id }
+                    literalIDs[literal] = Int32(literals.count)
+                    literals.append(literal)
+                    return Int32(literals.count - 1)
+                })
+            }
+            self.requirements = requirements
+            scanner = prefilter ? LiteralScanner(literals) : nil
+        }
+
+        /// False when the prefilter proves the slot's pattern cannot match.
+        @inline(__always) func canMatch(_ slot: Int, found: [Bool]) -> Bool {
+            let needed = requirements[slot]
+            if needed.isEmpty { return true }
+            for id in needed where found[Int(id)] { return true }
+            return false
+        }
+    }
+
+    /// A trigger found in a sentence (normalised byte offsets) and its pattern slot.
     struct Trigger {
-        var rule: ContextRule
+        var slot: Int
         var range: Range<Int>
     }
 
@@ -26,36 +82,44 @@ public struct Tagger: Sendable {
         var findings: [Finding] = []
         var diagnostics: [Diagnostic] = []
         let utf8 = report.document.text.utf8
+        let rules = self.rules
+        var found: [Bool] = Array(repeating: false, count: rules.scanner?.literalCount ?? 0)
         for (sentenceIndex, sentence) in report.sentences.enumerated() {
             let normalized = NormalizedText(utf8, range: sentence.range)
             let section = report.sections[sentence.sectionIndex]
             normalized.bytes.withUnsafeBufferPointer { subject in
                 var limitHit: (String, MatchError)? = nil
-                func matches(_ pattern: Pattern, _ ruleID: String) -> [Range<Int>] {
+                if let scanner = rules.scanner {
+                    for index in found.indices { found[index] = false }
+                    scanner.scan(subject, into: &found)
+                }
+                func matches(_ slot: Int) -> [Range<Int>] {
+                    guard rules.canMatch(slot, found: found) else { return [] }
                     do {
-                        return try pattern.allMatches(in: subject, using: matchData)
+                        return try rules.patterns[slot].allMatches(in: subject, using: matchData)
                     } catch {
-                        if limitHit == nil { limitHit = (ruleID, error) }
+                        if limitHit == nil { limitHit = (rules.ids[slot], error) }
                         return []
                     }
                 }
-                var targets: [(rule: TargetRule, range: Range<Int>)] = []
-                for rule in lexicon.targets {
-                    for range in matches(rule.pattern, rule.id) where !range.isEmpty {
+                var targets: [(slot: Int, range: Range<Int>)] = []
+                for slot in 0..<rules.targetCount {
+                    for range in matches(slot) where !range.isEmpty {
                         // One finding per factor per stretch of text: the first rule to claim it keeps it.
-                        if targets.contains(where: { $0.rule.factor == rule.factor && $0.range.overlaps(range) }) { continue }
-                        targets.append((rule, range))
+                        let factor = rules.factors[slot]
+                        if targets.contains(where: { rules.factors[$0.slot] == factor && $0.range.overlaps(range) }) { continue }
+                        targets.append((slot, range))
                     }
                 }
                 if !targets.isEmpty {
                     let triggers = findTriggers(matches)
                     let words = WordIndex(subject)
-                    for target in targets.sorted(by: { ($0.range.lowerBound, $0.rule.factor) < ($1.range.lowerBound, $1.rule.factor) }) {
+                    for target in targets.sorted(by: { ($0.range.lowerBound, rules.factors[$0.slot]) < ($1.range.lowerBound, rules.factors[$1.slot]) }) {
                         let mods = modifiersFor(target.range, triggers: triggers, words: words, normalized: normalized,
                                                 text: report.document.text, section: section)
                         let span = normalized.originalRange(target.range)
                         findings.append(Finding(
-                            reportID: report.document.id, factor: target.rule.factor, ruleID: target.rule.id,
+                            reportID: report.document.id, factor: rules.factors[target.slot], ruleID: rules.ids[target.slot],
                             sectionIndex: sentence.sectionIndex, section: section.category, sentenceIndex: sentenceIndex,
                             sentence: report.text(sentence.range), sentenceSpan: sentence.range, span: span,
                             matchedText: report.text(span), modifiers: mods, verdict: Tagger.verdict(for: mods)))
@@ -71,18 +135,18 @@ public struct Tagger: Sendable {
         return (findings, diagnostics)
     }
 
-    private func findTriggers(_ matches: (Pattern, String) -> [Range<Int>]) -> (modifiers: [Trigger], terminators: [Range<Int>]) {
+    private func findTriggers(_ matches: (Int) -> [Range<Int>]) -> (modifiers: [Trigger], terminators: [Range<Int>]) {
         var blocked: [Range<Int>] = []
-        for rule in pseudos { blocked += matches(rule.trigger, rule.id) }
+        for slot in rules.pseudoSlots { blocked += matches(slot) }
         var found: [Trigger] = []
-        for rule in modifiers {
-            for range in matches(rule.trigger, rule.id) where !range.isEmpty && !blocked.contains(where: { $0.overlaps(range) }) {
-                found.append(Trigger(rule: rule, range: range))
+        for slot in rules.modifierSlots {
+            for range in matches(slot) where !range.isEmpty && !blocked.contains(where: { $0.overlaps(range) }) {
+                found.append(Trigger(slot: slot, range: range))
             }
         }
         var ends: [Range<Int>] = []
-        for rule in terminators {
-            for range in matches(rule.trigger, rule.id) where !range.isEmpty && !blocked.contains(where: { $0.overlaps(range) }) {
+        for slot in rules.terminatorSlots {
+            for range in matches(slot) where !range.isEmpty && !blocked.contains(where: { $0.overlaps(range) }) {
                 ends.append(range)
             }
         }
@@ -98,25 +162,25 @@ public struct Tagger: Sendable {
             let forwardOK: Bool = {
                 guard target.lowerBound >= trigger.range.upperBound else { return false }
                 var end = triggers.terminators.filter { $0.lowerBound >= trigger.range.upperBound }.map(\.lowerBound).min() ?? Int.max
-                if let scope = trigger.rule.scope { end = min(end, words.offset(afterWords: scope, from: trigger.range.upperBound)) }
+                if let scope = rules.context[trigger.slot - rules.targetCount].scope { end = min(end, words.offset(afterWords: scope, from: trigger.range.upperBound)) }
                 return target.lowerBound < end
             }()
             let backwardOK: Bool = {
                 guard target.upperBound <= trigger.range.lowerBound else { return false }
                 var start = triggers.terminators.filter { $0.upperBound <= trigger.range.lowerBound }.map(\.upperBound).max() ?? 0
-                if let scope = trigger.rule.scope { start = max(start, words.offset(beforeWords: scope, from: trigger.range.lowerBound)) }
+                if let scope = rules.context[trigger.slot - rules.targetCount].scope { start = max(start, words.offset(beforeWords: scope, from: trigger.range.lowerBound)) }
                 return target.upperBound > start
             }()
             let applies: Bool
-            switch trigger.rule.direction {
+            switch rules.context[trigger.slot - rules.targetCount].direction {
             case .forward: applies = forwardOK
             case .backward: applies = backwardOK
             case .bidirectional: applies = forwardOK || backwardOK
             case .terminate, .pseudo: applies = false
             }
-            guard applies, let category = trigger.rule.category else { continue }
+            guard applies, let category = rules.context[trigger.slot - rules.targetCount].category else { continue }
             let span = normalized.originalRange(trigger.range)
-            let modifier = Modifier(category: category, ruleID: trigger.rule.id, trigger: text.utf8Slice(span), span: span)
+            let modifier = Modifier(category: category, ruleID: rules.ids[trigger.slot], trigger: text.utf8Slice(span), span: span)
             if !result.contains(where: { $0.category == category && $0.ruleID == modifier.ruleID }) { result.append(modifier) }
         }
         if section.role != .finding, !result.contains(where: { $0.category == .finding }) {
