@@ -227,7 +227,7 @@ struct LexiconLoaderTests {
         let yaml = header + "targets:\n  - id: escalation_delay.x\n    factor: escalation_delay\n    pattern: 'it''s (x'\n"
         let issue = try singleIssue(yaml)
         let (line, column) = try caret(issue)
-        withKnownIssue("LexiconLoader.compile adds the offset in the unescaped pattern to the file column, so '' escapes shift the caret") {
+        do {  // was a known issue; fixed
             #expect(column == 23)
             #expect(character(line, column) == "'")
         }
@@ -250,7 +250,7 @@ struct LexiconLoaderTests {
         let issue = try singleIssue(yaml)
         #expect(issue.location.line == 7)
         #expect(issue.location.column == 20)
-        withKnownIssue("LexiconLoader splits on Character \"\\n\", which never matches the \"\\r\\n\" grapheme, so CRLF files get no snippet") {
+        do {  // was a known issue; fixed
             #expect(issue.snippet != nil)
         }
     }

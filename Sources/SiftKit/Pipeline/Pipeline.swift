@@ -156,8 +156,15 @@ public struct Pipeline: Sendable {
 
 /// Maps over an array on several threads, keeping the order of results.
 enum ConcurrentMap {
+    /// `threads`, or one per online core when 0 (Foundation's activeProcessorCount reads 1 in some containers).
+    static func workers(_ threads: Int) -> Int {
+        if threads > 0 { return threads }
+        let online = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        return max(1, ProcessInfo.processInfo.activeProcessorCount, online)
+    }
+
     static func map<T: Sendable, R: Sendable>(_ items: [T], threads: Int, _ transform: @Sendable (T) -> R) -> [R] {
-        let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
+        let workers = ConcurrentMap.workers(threads)
         if workers <= 1 || items.count <= 1 { return items.map(transform) }
         let results = ResultSlots<R>(count: items.count)
         let next = AtomicCounter()

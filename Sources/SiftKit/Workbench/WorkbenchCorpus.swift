@@ -49,11 +49,7 @@ public struct WorkbenchCorpus: Sendable {
 
     /// Worker count for `threads` (0: one per online core). `ProcessInfo.activeProcessorCount` can report 1
     /// in a container that has more cores online, which left `--threads 0` single-threaded.
-    public static func workers(_ threads: Int) -> Int {
-        if threads > 0 { return threads }
-        let online = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        return max(1, ProcessInfo.processInfo.activeProcessorCount, online)
-    }
+    public static func workers(_ threads: Int) -> Int { ConcurrentMap.workers(threads) }
 
     /// Applies `transform` to every document on `threads` workers (0: one per core), keeping document order.
     /// Each call gets a ``MatchData`` of its own.
