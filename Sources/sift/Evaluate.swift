@@ -24,6 +24,8 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: "Gold support a factor needs before --min-factor-f1 applies.")
     var minSupport: Int = 5
 
+    @OptionGroup var privacy: PrivacyOptions
+
     @Flag(name: .long, help: "Leave the mismatch listing out of the text output.")
     var noMismatches = false
 
@@ -39,7 +41,8 @@ struct Evaluate: ParsableCommand {
             Terminal.error("sift: \(error)")
             throw ExitCode(2)
         }
-        let result = Pipeline(lexicon: lexicon).run(paths: paths, excluding: [gold])
+        privacy.warnIfOff()
+        let result = Pipeline(lexicon: lexicon, redactor: try privacy.redactor()).run(paths: paths, excluding: [gold])
         for diagnostic in result.diagnostics where diagnostic.severity == .error { Terminal.error(diagnostic.description) }
         let evaluation: Evaluation
         do {

@@ -54,47 +54,109 @@ struct Run: ParsableCommand {
         }
     }
 
+    @Option(name: .long, help: ArgumentHelp("Write a partial result (for sharding) into this folder instead of a summary; combine partial results with `sift merge`.", valueName: "folder"))
+    var partial: String?
+
+    @OptionGroup var privacy: PrivacyOptions
+
+    /// The options that change what the summary says, in a fixed form: recorded in the summary as the
+    /// command that produced it, and compared across shards.
+    var summaryOptions: [String] {
+        var options: [String] = []
+        if let lexicon = lexiconOptions.lexicon { options += ["--lexicon", lexicon] }
+        if evidence != 3 { options += ["--evidence", String(evidence)] }
+        if share { options += ["--share", "--suppress-below", String(suppressBelow)] }
+        if let baseline, let followUp { options += ["--baseline", baseline, "--follow-up", followUp] }
+        options += inputOptions.recorded + privacy.recorded
+        return options
+    }
+
     func run() throws {
         let lexicon = try lexiconOptions.load()
-        let pipeline = Pipeline(lexicon: lexicon, registry: IngestRegistry(options: try inputOptions.ingestOptions()), threads: threads)
-        let result = pipeline.run(paths: paths)
-        // The command as given (no program path, no timestamps) so that the summary says how it was made
-        // and stays byte-identical for identical inputs.
-        let options = SummaryOptions(command: Array(CommandLine.arguments.dropFirst()), evidencePerFactor: evidence,
-                                     disclosure: Disclosure(share: share, threshold: suppressBelow),
-                                     baseline: baseline.flatMap(DatePeriod.init(parsing:)), followUp: followUp.flatMap(DatePeriod.init(parsing:)))
-        let summary = RunSummary(result: result, lexicon: lexicon, options: options)
-        var files: [(name: String, contents: String)] = []
+        privacy.warnIfOff()
+        let pipeline = Pipeline(lexicon: lexicon, registry: IngestRegistry(options: try inputOptions.ingestOptions()), threads: threads,
+                                prefilter: true, redactor: try privacy.redactor())
+        let progress = RunProgress(enabled: !quiet && RunProgress.standardErrorIsTerminal)
+        let work = partial ?? (out as NSString).appendingPathComponent(".sift-work-\(getpid())")
+        defer { if partial == nil { try? FileManager.default.removeItem(atPath: work) } }
+        var state: SummaryState
         do {
-            for chosen in OutputFormat.allCases where format.contains(chosen) {
-                switch chosen {
-                case .md: files.append(("summary.md", MarkdownRenderer(evidencePerFactor: evidence).render(summary, lexicon: lexicon)))
-                case .json: files.append(("summary.json", try JSONRenderer().render(summary)))
-                case .csv:
-                    files.append(("factor_counts.csv", try CSVRenderer().renderFactorCounts(summary)))
-                    // Row-level findings would let a reader rebuild the suppressed counts.
-                    if !share { files.append(("findings.csv", try CSVRenderer().render(summary))) }
-                case .html: files.append(("summary.html", HTMLRenderer().render(summary)))
-                }
-            }
-            try OutputWriter(directory: out).write(files)
+            state = try ShardedRun.writePartial(pipeline: pipeline, paths: paths, evidencePerFactor: evidence,
+                                                commandOptions: summaryOptions, progress: progress, to: work)
         } catch {
-            Terminal.error("sift: cannot write output to \(out): \(error.localizedDescription)")
+            Terminal.error("sift: cannot write to \(work): \(error.localizedDescription)")
             throw ExitCode(2)
         }
-        for diagnostic in result.diagnostics where diagnostic.severity == .error || !quiet {
+        var written = "partial result written to \(work)"
+        if partial == nil {
+            let writer = SummaryWriter(lexicon: lexicon, options: summaryOptions(for: state), formats: Set(format.map(\.summaryFormat)))
+            do {
+                state = try writer.write(states: [state], recordFiles: [(work as NSString).appendingPathComponent(ShardedRun.recordsFile)], to: out)
+            } catch {
+                Terminal.error("sift: cannot write output to \(out): \(error.localizedDescription)")
+                throw ExitCode(2)
+            }
+            written = "summary written to \(out)/\(writer.fileNames.first ?? "")"
+        }
+        if !RunReport.finish(state: state, quiet: quiet, written: written) { throw ExitCode(1) }
+    }
+
+    func summaryOptions(for state: SummaryState) -> SummaryOptions {
+        SummaryOptions(command: ["run"] + state.commandOptions + state.paths, evidencePerFactor: evidence,
+                       disclosure: Disclosure(share: share, threshold: suppressBelow),
+                       baseline: baseline.flatMap(DatePeriod.init(parsing:)), followUp: followUp.flatMap(DatePeriod.init(parsing:)))
+    }
+}
+
+/// What `run` and `merge` print at the end, and the exit code.
+enum RunReport {
+    /// Prints the diagnostics and the one-line account; false when any input failed.
+    static func finish(state: SummaryState, quiet: Bool, written: String) -> Bool {
+        for diagnostic in state.diagnostics where diagnostic.severity == .error || !quiet {
             Terminal.error(diagnostic.description)
         }
+        let processed = state.inputs.filter { $0.status == .processed }.count
+        let skipped = state.inputs.count - processed
         if !quiet {
-            let skipped = summary.skippedInputs.count
-            Terminal.error("sift: \(summary.reports.count) reports from \(summary.processedCount) files, \(skipped) skipped; summary written to \(out)/\(files.first?.name ?? "")")
+            Terminal.error("sift: \(state.reports) reports from \(processed) files, \(skipped) skipped; \(written)")
         }
-        if result.hasFailures { throw ExitCode(1) }
+        return skipped == 0 && !state.diagnostics.contains(where: { $0.severity == .error })
+    }
+}
+
+/// Redaction of identifiers in shown text: on unless `--no-redact`.
+struct PrivacyOptions: ParsableArguments {
+    @Flag(name: .long, help: "Show report text unredacted (local use only; identifiers such as NHS numbers and names will appear in the output).")
+    var noRedact = false
+
+    @Option(name: .long, help: ArgumentHelp("PCRE2 pattern for local hospital numbers to redact.", valueName: "regex"))
+    var hospitalNumberPattern: String?
+
+    func validate() throws {
+        if let hospitalNumberPattern {
+            do { _ = try Redactor(hospitalNumberPattern: hospitalNumberPattern) } catch {
+                throw ValidationError("--hospital-number-pattern: \(error)")
+            }
+        }
+    }
+
+    func redactor() throws -> Redactor? {
+        if noRedact { return nil }
+        return try Redactor(hospitalNumberPattern: hospitalNumberPattern ?? Redactor.defaultHospitalNumberPattern)
+    }
+
+    func warnIfOff() {
+        if noRedact { Terminal.error("sift: warning: --no-redact: evidence will show patient and staff identifiers; do not share this output") }
+    }
+
+    var recorded: [String] {
+        (noRedact ? ["--no-redact"] : []) + (hospitalNumberPattern.map { ["--hospital-number-pattern", $0] } ?? [])
     }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case md, json, csv, html
+    var summaryFormat: SummaryFormat { SummaryFormat(rawValue: rawValue)! }
 }
 
 /// How inputs other than plain text and Sift XML are read: CSV columns and presets, an XML mapping.
@@ -117,6 +179,10 @@ struct InputOptions: ParsableArguments {
         if let csvPreset, CSVPreset.named(csvPreset) == nil {
             throw ValidationError("--csv-preset: unknown preset '\(csvPreset)' (known: \(CSVPreset.all.map(\.name).joined(separator: ", ")))")
         }
+    }
+
+    var recorded: [String] {
+        (columns.map { ["--columns", $0] } ?? []) + (csvPreset.map { ["--csv-preset", $0] } ?? []) + (xmlMapping.map { ["--xml-mapping", $0] } ?? [])
     }
 
     /// The ingest options; an invalid XML mapping file is fatal (exit 2) with its line.

@@ -11,12 +11,15 @@ struct Tag: ParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of text.")
     var json = false
 
+    @OptionGroup var privacy: PrivacyOptions
+
     @Argument(help: "A report file (.txt, .md or .xml).")
     var file: String
 
     func run() throws {
         let lexicon = try lexiconOptions.load()
-        let pipeline = Pipeline(lexicon: lexicon, threads: 1)
+        privacy.warnIfOff()
+        let pipeline = Pipeline(lexicon: lexicon, threads: 1, redactor: try privacy.redactor())
         let ingested = pipeline.registry.ingest(path: file)
         for diagnostic in ingested.diagnostics { Terminal.error(diagnostic.description) }
         guard !ingested.documents.isEmpty else { throw ExitCode(1) }

@@ -62,6 +62,8 @@ struct Explain: ParsableCommand {
         Exit 0; 1 when the file could not be read as a report; 2 for an invalid lexicon.
         """)
 
+    @OptionGroup var privacy: PrivacyOptions
+
     @OptionGroup var lexiconOptions: LexiconOptions
     @OptionGroup var color: ColorOptions
 
@@ -78,7 +80,7 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         let lexicon = try lexiconOptions.load()
-        let pipeline = Pipeline(lexicon: lexicon, threads: 1)
+        let pipeline = Pipeline(lexicon: lexicon, threads: 1, redactor: try privacy.redactor())
         let ingested = pipeline.registry.ingest(path: file)
         for diagnostic in ingested.diagnostics { Terminal.error(diagnostic.description) }
         guard !ingested.documents.isEmpty else { throw ExitCode(1) }
@@ -130,6 +132,8 @@ struct LexiconDiffCommand: ParsableCommand {
         unreadable input).
         """)
 
+    @OptionGroup var privacy: PrivacyOptions
+
     @Option(name: .long, help: "The lexicon before the change (YAML file or folder).")
     var base: String
 
@@ -161,7 +165,7 @@ struct LexiconDiffCommand: ParsableCommand {
         let corpus = readCorpus(paths, excluding: [gold], threads: threads)
         let diff: LexiconDiff
         do {
-            diff = try LexiconDiff.compute(corpus: corpus, base: (base, Pipeline(lexicon: baseLexicon)), head: (head, Pipeline(lexicon: headLexicon)),
+            diff = try LexiconDiff.compute(corpus: corpus, base: (base, Pipeline(lexicon: baseLexicon, redactor: try privacy.redactor())), head: (head, Pipeline(lexicon: headLexicon, redactor: try privacy.redactor())),
                                            gold: goldStandard, threads: threads)
         } catch {
             Terminal.error("sift: \(gold ?? ""): \(error)")
@@ -182,6 +186,8 @@ struct LexiconCoverageCommand: ParsableCommand {
         findings each context rule modified and, with --gold, the rules whose counted findings fall in reports whose \
         gold labels lack the factor. Exit 0; 1 when an input was skipped; 2 for an invalid lexicon or gold file.
         """)
+
+    @OptionGroup var privacy: PrivacyOptions
 
     @OptionGroup var lexiconOptions: LexiconOptions
 
@@ -210,7 +216,7 @@ struct LexiconCoverageCommand: ParsableCommand {
         let corpus = readCorpus(paths, excluding: [gold], threads: threads)
         let coverage: Coverage
         do {
-            coverage = try Coverage.compute(corpus: corpus, pipeline: Pipeline(lexicon: lexicon), gold: goldStandard, threads: threads)
+            coverage = try Coverage.compute(corpus: corpus, pipeline: Pipeline(lexicon: lexicon, redactor: try privacy.redactor()), gold: goldStandard, threads: threads)
         } catch {
             Terminal.error("sift: \(gold ?? ""): \(error)")
             throw ExitCode(2)
@@ -230,6 +236,8 @@ struct LexiconSuggestCommand: ParsableCommand {
         example sentences. N-grams made only of stop words or numbers are skipped. \
         Exit 0; 2 for an invalid lexicon or a gold file that does not match the inputs.
         """)
+
+    @OptionGroup var privacy: PrivacyOptions
 
     @OptionGroup var lexiconOptions: LexiconOptions
 
@@ -257,7 +265,7 @@ struct LexiconSuggestCommand: ParsableCommand {
         let corpus = readCorpus(paths, excluding: [gold], threads: threads)
         let suggestions: Suggestions
         do {
-            suggestions = try Suggestions.compute(corpus: corpus, pipeline: Pipeline(lexicon: lexicon), gold: goldStandard, top: top,
+            suggestions = try Suggestions.compute(corpus: corpus, pipeline: Pipeline(lexicon: lexicon, redactor: try privacy.redactor()), gold: goldStandard, top: top,
                                                   minimumCount: minCount, threads: threads)
         } catch {
             Terminal.error("sift: \(gold): \(error)")
@@ -277,6 +285,8 @@ struct Kwic: ParsableCommand {
         A factor id (see TAXONOMY.md) stands for all that factor's target rules in --lexicon. \
         Exit 0; 1 when no line matched or an input was skipped; 2 for an invalid pattern or lexicon.
         """)
+
+    @OptionGroup var privacy: PrivacyOptions
 
     @OptionGroup var lexiconOptions: LexiconOptions
     @OptionGroup var color: ColorOptions
@@ -306,7 +316,7 @@ struct Kwic: ParsableCommand {
         let corpus = readCorpus(paths, excluding: [], threads: threads)
         let concordance: Concordance
         do {
-            concordance = try Concordance.search(corpus: corpus, pipeline: Pipeline(lexicon: lexicon), query: query, threads: threads)
+            concordance = try Concordance.search(corpus: corpus, pipeline: Pipeline(lexicon: lexicon, redactor: try privacy.redactor()), query: query, threads: threads)
         } catch {
             Terminal.error("sift: \(error)")
             throw ExitCode(2)

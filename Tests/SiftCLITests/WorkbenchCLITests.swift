@@ -73,7 +73,7 @@ struct WorkbenchCLITests {
         let regex = try CLI.run(["kwic", "--lexicon", Self.base, "--window", "20", "hand-?over", Self.reports])
         #expect(regex.status == 0, "stderr: \(regex.stderr)")
         #expect(regex.stdout == """
-        r1:3    There was a rushed  handover  at 20:00.
+        r1:3    There was a rushed  handover  at [TIME].
         r2:3                If the  handover  had been incomplete
         r2:3   had been incomplete  handover  risks would rise.
         r3:1                A poor  handover  meant the plan was l
@@ -153,7 +153,7 @@ struct WorkbenchCLITests {
         reports:
           r1 (\(Self.reports)/r1.txt)
             + handover (gained)
-                + [hand.poor] findings, sentence 3, bytes 144-159 "rushed handover": There was a rushed handover at 20:00.
+                + [hand.poor] findings, sentence 3, bytes 144-159 "rushed handover": There was a rushed handover at [TIME].
             ~ escalation_delay (still counted, evidence changed)
                 + [esc.did_not_call] findings, sentence 2, bytes 104-130 "did not call the registrar": The midwife did not call the registrar.
           r2 (\(Self.reports)/r2.txt)

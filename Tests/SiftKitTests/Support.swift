@@ -114,7 +114,7 @@ enum MiniLexicon {
 
     static let lexicon: Result<Lexicon, any Error> = Result { try LexiconLoader().load(sources: [("mini.yaml", yaml)]) }
 
-    static func pipeline() throws -> Pipeline { Pipeline(lexicon: try lexicon.get(), threads: 1) }
+    static func pipeline() throws -> Pipeline { Pipeline(lexicon: try lexicon.get(), threads: 1, redactor: nil) }
 }
 
 extension String {

@@ -106,7 +106,10 @@ public struct RunSummary: Sendable {
     public var lexiconVersion: String
     public var options: SummaryOptions
     public var inputs: [InputRecord]
-    public var reports: [ReportAnalysis]
+    /// Reports summarised.
+    public var reportCount: Int
+    /// The reports as groups of equal unit, date and factor set (see ``ReportGroup``).
+    public var groups: [ReportGroup]
     public var diagnostics: [Diagnostic]
     public var factorCounts: [FactorCount]
     public var unitCounts: [UnitCount]
@@ -127,58 +130,69 @@ public struct RunSummary: Sendable {
     public var evidence: [FactorEvidence]
     public var gaps: [FactorCount]
 
+    /// A summary of reports held in memory (tests, small batches).
     public init(result: RunResult, lexicon: Lexicon, options: SummaryOptions = SummaryOptions()) {
-        lexiconName = lexicon.name
-        lexiconVersion = lexicon.version
+        var state = SummaryState(lexicon: lexicon, evidencePerFactor: options.evidencePerFactor)
+        var indices: [String: Int] = [:]
+        for report in result.reports {
+            let index = indices[report.document.source, default: 0]
+            indices[report.document.source] = index + 1
+            state.add(report, key: ReportKey(source: report.document.source, index: index))
+        }
+        state.inputs = result.inputs
+        state.diagnostics = result.diagnostics
+        state.normalise()
+        self.init(state: state, lexicon: lexicon, options: options)
+    }
+
+    /// The summary of a run (or of merged shards) from its state.
+    public init(state: SummaryState, lexicon: Lexicon, options: SummaryOptions = SummaryOptions()) {
+        lexiconName = state.lexiconName
+        lexiconVersion = state.lexiconVersion
         self.options = options
-        inputs = result.inputs
-        reports = result.reports.sorted { Array($0.id.utf8).lexicographicallyPrecedes(Array($1.id.utf8)) }
-        diagnostics = result.diagnostics
+        inputs = state.inputs
+        reportCount = state.reports
+        let groups = state.groups
+        self.groups = groups
+        diagnostics = state.diagnostics
         definitions = Taxonomy.factorIDs.map { id in
             lexicon.factor(id) ?? FactorDefinition(id: id, label: id, role: Taxonomy.targetBehaviourIDs.contains(id) ? .targetBehaviour : .barrier,
                                                    definition: "", ycff: [], londonProtocol: [], tdf: [], comb: [])
         }
         interventionFunctions = lexicon.interventionFunctions
         var counts: [String: FactorCount] = [:]
-        for id in Taxonomy.factorIDs { counts[id] = FactorCount(factor: id, reports: 0, mentions: 0, discounted: [:]) }
+        for id in Taxonomy.factorIDs {
+            counts[id] = FactorCount(factor: id, reports: 0, mentions: state.mentions[id] ?? 0, discounted: state.discounted[id] ?? [:])
+        }
         var units: [String: UnitCount] = [:]
-        for report in reports {
-            for factor in report.factors { counts[factor]?.reports += 1 }
-            for finding in report.findings {
-                if finding.isCounted {
-                    counts[finding.factor]?.mentions += 1
-                } else {
-                    counts[finding.factor]?.discounted[finding.verdict.rawValue, default: 0] += 1
-                }
-            }
-            let unit = RunSummary.unit(of: report)
-            units[unit, default: UnitCount(unit: unit, reports: 0, factors: [:])].reports += 1
-            for factor in report.factors { units[unit]?.factors[factor, default: 0] += 1 }
+        for group in groups {
+            for factor in group.factors { counts[factor]?.reports += group.count }
+            units[group.unit, default: UnitCount(unit: group.unit, reports: 0, factors: [:])].reports += group.count
+            for factor in group.factors { units[group.unit]?.factors[factor, default: 0] += group.count }
         }
         factorCounts = Taxonomy.factorIDs.compactMap { counts[$0] }
         unitCounts = units.values.sorted { Array($0.unit.utf8).lexicographicallyPrecedes(Array($1.unit.utf8)) }
-        let dates = reports.compactMap { $0.document.date }.filter(DatePeriod.isDate).sorted()
+        let dates = groups.compactMap(\.usableDate).sorted()
         if let first = dates.first, let last = dates.last { dateRange = (first, last) }
 
         let roles = Dictionary(uniqueKeysWithValues: definitions.map { ($0.id, $0.role) })
-        targetBehaviour = TargetBehaviour(reports: reports, roles: roles)
-        pareto = Pareto(counts: factorCounts, roles: roles, reports: reports.count)
-        (comb, tdf, interventions) = RunSummary.behaviourGroups(reports: reports, definitions: definitions, functions: lexicon.interventionFunctions)
+        targetBehaviour = TargetBehaviour(groups: groups, roles: roles)
+        pareto = Pareto(counts: factorCounts, roles: roles, reports: reportCount)
+        (comb, tdf, interventions) = RunSummary.behaviourGroups(groups: groups, definitions: definitions, functions: lexicon.interventionFunctions)
         if let baseline = options.baseline, let followUp = options.followUp {
-            periods = PeriodComparison(reports: reports, baseline: baseline, followUp: followUp, roles: roles)
+            periods = PeriodComparison(groups: groups, baseline: baseline, followUp: followUp, roles: roles)
         } else {
             periods = nil
         }
         let chartedBarriers = pareto.rows.filter { $0.reports > 0 }.prefix(options.chartedBarriers).map(\.factor)
-        overTime = OverTime(reports: reports, series: [RunSummary.targetBehaviourSeries] + chartedBarriers)
-        evidence = RunSummary.evidence(reports: reports, counts: factorCounts, perFactor: options.evidencePerFactor)
+        overTime = OverTime(groups: groups, series: [RunSummary.targetBehaviourSeries] + chartedBarriers)
+        evidence = factorCounts.filter { $0.reports > 0 }.map { count in
+            FactorEvidence(factor: count.factor, reports: count.reports, quotes: state.quotes(for: count.factor, limit: options.evidencePerFactor))
+        }
         gaps = factorCounts.filter { $0.reports < options.lowEvidenceBelow && roles[$0.factor] != .context }
     }
 
-    static func unit(of report: ReportAnalysis) -> String {
-        let unit = report.document.unit?.trimmingCharacters(in: .whitespaces) ?? ""
-        return unit.isEmpty ? "(unit not stated)" : unit
-    }
+    static func unit(of report: ReportAnalysis) -> String { SummaryState.unit(of: report.document) }
 
     /// Factor counts sorted by reports (descending), then taxonomy order.
     public var rankedFactors: [FactorCount] {
@@ -207,14 +221,14 @@ public struct RunSummary: Sendable {
         }.joined(separator: " ")
     }
 
-    static func behaviourGroups(reports: [ReportAnalysis], definitions: [FactorDefinition],
+    static func behaviourGroups(groups: [ReportGroup], definitions: [FactorDefinition],
                                 functions: [(component: String, functions: [String])]) -> ([CombGroup], [TDFGroup], [InterventionEvidence]) {
         let barriers = definitions.filter { $0.role == .barrier }
         var components = functions.map(\.component)
         for definition in barriers { for component in definition.comb where !components.contains(component) { components.append(component) } }
         func reportsWithAny(_ factors: [String]) -> Int {
             let set = Set(factors)
-            return reports.filter { !set.isDisjoint(with: $0.factors) }.count
+            return groups.reports { !set.isDisjoint(with: $0.factors) }
         }
         let comb = components.enumerated().map { index, component -> (Int, CombGroup) in
             let factors = barriers.filter { $0.comb.contains(component) }.map(\.id)
@@ -239,28 +253,6 @@ public struct RunSummary: Sendable {
         return (comb, tdf, interventions)
     }
 
-    static func evidence(reports: [ReportAnalysis], counts: [FactorCount], perFactor: Int) -> [FactorEvidence] {
-        counts.filter { $0.reports > 0 }.map { count in
-            var quotes: [Quote] = []
-            var seen = Set<String>()
-            // One sentence per report first, so that the quotes show the spread across reports.
-            for pass in 0..<2 {
-                for report in reports where quotes.count < perFactor {
-                    let findings = report.findings.filter { $0.factor == count.factor && $0.isCounted }
-                    for finding in findings where quotes.count < perFactor {
-                        let key = "\(report.id)#\(finding.sentenceIndex)"
-                        guard !seen.contains(key) else { continue }
-                        if pass == 0 && quotes.contains(where: { $0.report == report.id }) { break }
-                        seen.insert(key)
-                        quotes.append(Quote(report: report.id, section: finding.section, rule: finding.ruleID,
-                                            sentence: Quote.flatten(finding.sentence)))
-                        if pass == 0 { break }
-                    }
-                }
-            }
-            return FactorEvidence(factor: count.factor, reports: count.reports, quotes: quotes)
-        }
-    }
 }
 
 /// Reports showing the target behaviour (either escalation id) and the factors that co-occur with it.
@@ -284,21 +276,21 @@ public struct TargetBehaviour: Sendable, Hashable, Codable {
         public var withoutTarget: Int
     }
 
-    init(reports: [ReportAnalysis], roles: [String: FactorDefinition.Role]) {
+    init(groups reports: [ReportGroup], roles: [String: FactorDefinition.Role]) {
         let ids = Taxonomy.targetBehaviourIDs
         let target = reports.filter { !Set(ids).isDisjoint(with: $0.factors) }
-        delay = reports.filter { $0.factors.contains(ids[0]) }.count
-        response = reports.filter { $0.factors.contains(ids[1]) }.count
-        both = reports.filter { $0.factors.contains(ids[0]) && $0.factors.contains(ids[1]) }.count
-        either = target.count
-        totalReports = reports.count
+        delay = reports.reports { $0.factors.contains(ids[0]) }
+        response = reports.reports { $0.factors.contains(ids[1]) }
+        both = reports.reports { $0.factors.contains(ids[0]) && $0.factors.contains(ids[1]) }
+        either = target.reports()
+        totalReports = reports.reports()
         let order = Dictionary(uniqueKeysWithValues: Taxonomy.factorIDs.enumerated().map { ($1, $0) })
         rows = Taxonomy.factorIDs.filter { roles[$0] != .targetBehaviour }.map { id in
             CoOccurrence(factor: id, role: roles[id]?.rawValue ?? "barrier",
-                         withTarget: target.filter { $0.factors.contains(id) }.count,
-                         withDelay: reports.filter { $0.factors.contains(id) && $0.factors.contains(ids[0]) }.count,
-                         withResponse: reports.filter { $0.factors.contains(id) && $0.factors.contains(ids[1]) }.count,
-                         withoutTarget: reports.filter { $0.factors.contains(id) }.count - target.filter { $0.factors.contains(id) }.count)
+                         withTarget: target.reports { $0.factors.contains(id) },
+                         withDelay: reports.reports { $0.factors.contains(id) && $0.factors.contains(ids[0]) },
+                         withResponse: reports.reports { $0.factors.contains(id) && $0.factors.contains(ids[1]) },
+                         withoutTarget: reports.reports { $0.factors.contains(id) } - target.reports { $0.factors.contains(id) })
         }.sorted { a, b in
             let ac = a.role == "context" ? 1 : 0, bc = b.role == "context" ? 1 : 0
             return (ac, -a.withTarget, order[a.factor]!) < (bc, -b.withTarget, order[b.factor]!)
@@ -397,23 +389,19 @@ public struct PeriodComparison: Sendable, Hashable, Codable {
         public var pValue: Double?
     }
 
-    init(reports: [ReportAnalysis], baseline: DatePeriod, followUp: DatePeriod, roles: [String: FactorDefinition.Role]) {
+    init(groups reports: [ReportGroup], baseline: DatePeriod, followUp: DatePeriod, roles: [String: FactorDefinition.Role]) {
         self.baseline = baseline
         self.followUp = followUp
-        let dated = reports.filter { $0.document.date.map(DatePeriod.isDate) ?? false }
-        undated = reports.count - dated.count
-        let before = dated.filter { baseline.contains($0.document.date!) }
-        let after = dated.filter { followUp.contains($0.document.date!) }
-        baselineReports = before.count
-        followUpReports = after.count
-        let targets = Set(Taxonomy.targetBehaviourIDs)
-        func has(_ report: ReportAnalysis, _ id: String) -> Bool {
-            id == RunSummary.targetBehaviourSeries ? !targets.isDisjoint(with: report.factors) : report.factors.contains(id)
-        }
+        let dated = reports.filter { $0.usableDate != nil }
+        undated = reports.reports() - dated.reports()
+        let before = dated.filter { baseline.contains($0.date) }
+        let after = dated.filter { followUp.contains($0.date) }
+        baselineReports = before.reports()
+        followUpReports = after.reports()
         let ids = [RunSummary.targetBehaviourSeries] + Taxonomy.factorIDs
         rows = ids.map { id in
-            let x0 = before.filter { has($0, id) }.count, n0 = before.count
-            let x1 = after.filter { has($0, id) }.count, n1 = after.count
+            let x0 = before.reports { $0.has(id) }, n0 = before.reports()
+            let x1 = after.reports { $0.has(id) }, n1 = after.reports()
             let p0 = n0 > 0 ? Double(x0) / Double(n0) : nil, p1 = n1 > 0 ? Double(x1) / Double(n1) : nil
             return Row(factor: id, baselineCount: x0, followUpCount: x1, baselineShare: p0, followUpShare: p1,
                        baselineInterval: Statistics.wilson(x0, n0), followUpInterval: Statistics.wilson(x1, n1),
@@ -444,10 +432,10 @@ public struct OverTime: Sendable, Hashable, Codable {
         public var xmr: XmRChart?
     }
 
-    init(reports: [ReportAnalysis], series ids: [String]) {
-        let dated = reports.filter { $0.document.date.map(DatePeriod.isDate) ?? false }
-        undated = reports.count - dated.count
-        let monthOf = { (report: ReportAnalysis) in String(report.document.date!.prefix(7)) }
+    init(groups reports: [ReportGroup], series ids: [String]) {
+        let dated = reports.filter { $0.usableDate != nil }
+        undated = reports.reports() - dated.reports()
+        let monthOf = { (report: ReportGroup) in String(report.date.prefix(7)) }
         let present = dated.map(monthOf).sorted()
         var months: [String] = []
         if let first = present.first, let last = present.last {
@@ -462,15 +450,10 @@ public struct OverTime: Sendable, Hashable, Codable {
         }
         self.months = months
         let byMonth = Dictionary(grouping: dated, by: monthOf)
-        reportsPerMonth = months.map { byMonth[$0]?.count ?? 0 }
+        reportsPerMonth = months.map { byMonth[$0]?.reports() ?? 0 }
         emptyMonths = months.filter { byMonth[$0] == nil }
-        let targets = Set(Taxonomy.targetBehaviourIDs)
         series = ids.map { id in
-            let counts = months.map { month in
-                (byMonth[month] ?? []).filter {
-                    id == RunSummary.targetBehaviourSeries ? !targets.isDisjoint(with: $0.factors) : $0.factors.contains(id)
-                }.count
-            }
+            let counts = months.map { month in (byMonth[month] ?? []).reports { $0.has(id) } }
             let values = counts.map(Double.init)
             return Series(factor: id, counts: counts, runChart: RunChart(values),
                           xmr: values.count >= XmRChart.minimumPoints ? XmRChart(values) : nil)

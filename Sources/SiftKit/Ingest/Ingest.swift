@@ -73,6 +73,11 @@ public struct IngestRegistry: Sendable {
         return ingesters.first { $0.extensions.contains(ext) }
     }
 
+    /// True when `path` is read by a streaming ingester (a record at a time).
+    public func streams(path: String) -> Bool {
+        ingester(for: path) is any StreamingIngester
+    }
+
     /// Reads `path` and ingests it, all reports at once.
     public func ingest(path: String) -> IngestResult {
         var result = IngestResult(documents: [], diagnostics: [])

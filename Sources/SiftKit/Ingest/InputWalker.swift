@@ -1,7 +1,8 @@
 import Foundation
 
-/// Expands command-line paths into input files: folders walked recursively, the files under each
-/// path given in byte order of their whole paths; hidden files and folders skipped, symlink loops detected.
+/// Expands command-line paths into input files: folders walked recursively, all files in byte order of
+/// their whole paths (whatever the order of the arguments); hidden files and folders skipped, symlink
+/// loops detected.
 public struct InputWalker: Sendable {
     public init() {}
 
@@ -14,9 +15,12 @@ public struct InputWalker: Sendable {
             var visited: Set<String> = []
             var found: [String] = []
             walk(path, into: &found, diagnostics: &diagnostics, visited: &visited, excluded: excludedReal, top: true)
-            // Byte order of the whole path, so the order of reports matches the order of the input list.
-            files += found.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            files += found
         }
+        // One order for the whole run, whatever the order of the arguments: byte order of the whole path,
+        // the order in which shards are merged too. A file named twice is read once.
+        var seen = Set<String>()
+        files = files.filter { seen.insert($0).inserted }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         return (files, diagnostics)
     }
 

@@ -20,8 +20,8 @@ public struct InputRecord: Sendable, Hashable, Codable {
     public enum Status: String, Sendable, Codable { case processed, skipped }
     public var file: String
     public var status: Status
-    /// Ids of the reports read from it.
-    public var reportIDs: [String]
+    /// How many reports were read from it.
+    public var reports: Int
     /// Why it was skipped (first error), when it was.
     public var reason: String?
 }
@@ -46,13 +46,50 @@ public struct Pipeline: Sendable {
     /// Worker threads for batches; 0 means one per core.
     public var threads: Int
 
-    public init(lexicon: Lexicon, registry: IngestRegistry = IngestRegistry(), threads: Int = 0, prefilter: Bool = true) {
+    /// Redacts identifiers in the text findings show (sentences, matched text, triggers, section titles,
+    /// metadata other than id, unit and date); nil shows text as written (`--no-redact`).
+    public var redactor: Redactor?
+
+    public init(lexicon: Lexicon, registry: IngestRegistry = IngestRegistry(), threads: Int = 0, prefilter: Bool = true,
+                redactor: Redactor? = try? Redactor()) {
         self.lexicon = lexicon
         self.registry = registry
         self.sectionizer = Sectionizer(rules: lexicon.sectionRules)
         self.splitter = SentenceSplitter()
         self.tagger = Tagger(lexicon: lexicon, prefilter: prefilter)
         self.threads = threads
+        self.redactor = redactor
+    }
+
+    /// Replaces identifiers in everything of `analysis` that shows report text. Offsets are unchanged:
+    /// spans still point into the original report.
+    public func redacted(_ analysis: ReportAnalysis) -> ReportAnalysis {
+        guard let redactor else { return analysis }
+        var result = analysis
+        let names = redactor.knownNames(in: analysis.document.text)
+        var cache: [Int: String] = [:]
+        for index in result.findings.indices {
+            let sentenceIndex = result.findings[index].sentenceIndex
+            if let done = cache[sentenceIndex] {
+                result.findings[index].sentence = done
+            } else {
+                let done = redactor.redact(result.findings[index].sentence, knownNames: names)
+                cache[sentenceIndex] = done
+                result.findings[index].sentence = done
+            }
+            result.findings[index].matchedText = redactor.redact(result.findings[index].matchedText, knownNames: names)
+            for m in result.findings[index].modifiers.indices {
+                result.findings[index].modifiers[m].trigger = redactor.redact(result.findings[index].modifiers[m].trigger, knownNames: names)
+            }
+        }
+        for index in result.sections.indices {
+            result.sections[index].title = redactor.redact(result.sections[index].title, knownNames: names)
+        }
+        let kept: Set<String> = ["id", "unit", "date", "row", "csv_preset"]
+        result.document.metadata = result.document.metadata.map { entry in
+            kept.contains(entry.key) ? entry : (entry.key, redactor.redact(entry.value, knownNames: names))
+        }
+        return result
     }
 
     /// Splits a document into sections and sentences.
@@ -82,75 +119,152 @@ public struct Pipeline: Sendable {
         if segmented.sentences.isEmpty {
             extra.append(Diagnostic(.warning, file: document.source, code: "empty-report", "report \(document.id): no text to tag"))
         }
-        return ReportAnalysis(document: document, sections: segmented.sections, sentenceCount: segmented.sentences.count,
-                              findings: findings, factors: Taxonomy.factorIDs.filter(counted.contains), diagnostics: extra)
+        return redacted(ReportAnalysis(document: document, sections: segmented.sections, sentenceCount: segmented.sentences.count,
+                                       findings: findings, factors: Taxonomy.factorIDs.filter(counted.contains), diagnostics: extra))
     }
 
-    /// Reads and analyses every input under `paths`; `excluding` names files to leave out (a gold file, say).
-    ///
-    /// - Complexity: O(total input size × rules), spread over ``threads`` workers; results keep input order.
+    /// Reads and analyses every input under `paths` and keeps every analysis in memory: for tests, the
+    /// workbench and small batches. Large runs use ``stream(paths:excluding:onInput:onReport:)``.
     public func run(paths: [String], excluding: Set<String> = []) -> RunResult {
-        let (files, walkDiagnostics) = InputWalker().files(for: paths, excluding: excluding)
-        // Reports are analysed as the ingester hands them over (a CSV export streams row by row), in batches
-        // spread over the workers, so a file's reports are never all held unanalysed.
-        let perFile = ConcurrentMap.map(files, threads: threads) { file -> ([Diagnostic], [ReportAnalysis]) in
-            var diagnostics: [Diagnostic] = []
-            var analyses: [ReportAnalysis] = []
-            var batch: [Document] = []
-            let matchData = MatchData()
-            func flush() {
-                if batch.count >= 16 && threads != 1 {
-                    analyses += ConcurrentMap.map(batch, threads: threads) { analyze($0) }
-                } else {
-                    analyses += batch.map { analyze($0, matchData: matchData) }
-                }
-                batch.removeAll(keepingCapacity: true)
-            }
-            registry.ingest(path: file) { event in
-                switch event {
-                case .document(let document):
-                    batch.append(document)
-                    if batch.count >= 256 { flush() }
-                case .diagnostic(let diagnostic):
-                    diagnostics.append(diagnostic)
-                }
-            }
-            flush()
-            return (diagnostics, analyses)
-        }
-        var inputs: [InputRecord] = walkDiagnostics.map {
-            InputRecord(file: $0.file, status: .skipped, reportIDs: [], reason: $0.message)
-        }
-        var diagnostics = walkDiagnostics
+        var inputs: [InputRecord] = []
         var reports: [ReportAnalysis] = []
+        var diagnostics: [Diagnostic] = []
         var seen: [String: String] = [:]
-        for (file, (ingestDiagnostics, analyses)) in zip(files, perFile) {
-            diagnostics += ingestDiagnostics
-            var ids: [String] = []
-            for var analysis in analyses {
-                if let first = seen[analysis.id] {
-                    var n = 2
-                    while seen["\(analysis.id)~\(n)"] != nil { n += 1 }
-                    let renamed = "\(analysis.id)~\(n)"
-                    diagnostics.append(Diagnostic(.error, file: file, code: "duplicate-id",
-                                                  "report id '\(analysis.id)' already used by \(first); this one is reported as '\(renamed)'"))
-                    analysis.document.id = renamed
-                    for index in analysis.findings.indices { analysis.findings[index].reportID = renamed }
-                }
-                seen[analysis.id] = file
-                ids.append(analysis.id)
-                diagnostics += analysis.diagnostics
-                reports.append(analysis)
+        stream(paths: paths, excluding: excluding, onInput: { record, found in
+            inputs.append(record)
+            diagnostics += found
+        }, onReport: { _, analysis in
+            var analysis = analysis
+            // Ids are unique in a run: a duplicate is an error and is renamed id~2, as the summary does.
+            if let first = seen[analysis.id] {
+                var n = 2
+                while seen["\(analysis.id)~\(n)"] != nil { n += 1 }
+                let renamed = "\(analysis.id)~\(n)"
+                diagnostics.append(Diagnostic(.error, file: analysis.document.source, code: "duplicate-id",
+                                              "report id '\(analysis.id)' already used by \(first); this one is reported as '\(renamed)'"))
+                analysis.document.id = renamed
+                for index in analysis.findings.indices { analysis.findings[index].reportID = renamed }
             }
-            if analyses.isEmpty {
-                let reason = ingestDiagnostics.first { $0.severity == .error }?.message ?? "no report found"
-                inputs.append(InputRecord(file: file, status: .skipped, reportIDs: [], reason: reason))
-            } else {
-                inputs.append(InputRecord(file: file, status: .processed, reportIDs: ids, reason: nil))
-            }
-        }
+            seen[analysis.id] = analysis.document.source
+            reports.append(analysis)
+        })
         inputs.sort { Array($0.file.utf8).lexicographicallyPrecedes(Array($1.file.utf8)) }
         return RunResult(inputs: inputs, reports: reports, diagnostics: diagnostics)
+    }
+
+    /// Files larger than this (and every streaming format, such as CSV) are read a record at a time on the
+    /// calling thread, with their reports analysed in parallel batches; smaller files are read and analysed
+    /// whole by the workers.
+    static let streamingThreshold = 8 << 20
+
+    /// Reads and analyses every input under `paths`, handing each report to `onReport` in input order
+    /// (files by byte order of their paths, then position in the file) on the calling thread, and each
+    /// input's record and diagnostics to `onInput` once all its reports are handed over. Memory is bounded
+    /// by a window of files and batches, not by the size of the corpus.
+    ///
+    /// - Complexity: O(total input size × rules), spread over ``threads`` workers.
+    public func stream(paths: [String], excluding: Set<String> = [], progress: RunProgress? = nil,
+                       onInput: (InputRecord, [Diagnostic]) -> Void, onReport: (ReportKey, ReportAnalysis) -> Void) {
+        let (files, walkDiagnostics) = InputWalker().files(for: paths, excluding: excluding)
+        for diagnostic in walkDiagnostics {
+            onInput(InputRecord(file: diagnostic.file, status: .skipped, reports: 0, reason: diagnostic.message), [diagnostic])
+        }
+        let workers = ConcurrentMap.workers(threads)
+        let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? NSNumber)?.intValue ?? 0 }
+        progress?.start(totalBytes: sizes.reduce(0, +))
+
+        func finish(_ file: String, _ size: Int, _ analyses: [ReportAnalysis], _ ingestDiagnostics: [Diagnostic], firstIndex: Int) {
+            for (offset, analysis) in analyses.enumerated() {
+                onReport(ReportKey(source: file, index: firstIndex + offset), analysis)
+            }
+        }
+        func record(_ file: String, reports: Int, diagnostics: [Diagnostic]) {
+            let record: InputRecord
+            if reports == 0 {
+                let reason = diagnostics.first { $0.severity == .error }?.message ?? "no report found"
+                record = InputRecord(file: file, status: .skipped, reports: 0, reason: reason)
+            } else {
+                record = InputRecord(file: file, status: .processed, reports: reports, reason: nil)
+            }
+            onInput(record, diagnostics)
+        }
+
+        var index = 0
+        while index < files.count {
+            if sizes[index] > Pipeline.streamingThreshold || registry.streams(path: files[index]) {
+                // One large or streaming file: read here, analyse in parallel batches, hand over in order.
+                let file = files[index]
+                var diagnostics: [Diagnostic] = []
+                var batch: [Document] = []
+                var count = 0
+                func flush() {
+                    let analyses = ConcurrentMap.map(batch, threads: batch.count >= 16 ? workers : 1) { analyze($0) }
+                    for analysis in analyses {
+                        onReport(ReportKey(source: file, index: count), analysis)
+                        diagnostics += analysis.diagnostics
+                        count += 1
+                    }
+                    progress?.advance(reports: analyses.count, bytes: batch.reduce(0) { $0 + $1.text.utf8.count })
+                    batch.removeAll(keepingCapacity: true)
+                }
+                registry.ingest(path: file) { event in
+                    switch event {
+                    case .document(let document):
+                        batch.append(document)
+                        if batch.count >= 64 * workers { flush() }
+                    case .diagnostic(let diagnostic):
+                        diagnostics.append(diagnostic)
+                    }
+                }
+                flush()
+                record(file, reports: count, diagnostics: diagnostics)
+                index += 1
+                continue
+            }
+            // A window of ordinary files, each read and analysed whole by a worker.
+            var window: [Int] = []
+            while index < files.count, window.count < 8 * workers,
+                  !(sizes[index] > Pipeline.streamingThreshold || registry.streams(path: files[index])) {
+                window.append(index)
+                index += 1
+            }
+            let results = ConcurrentMap.map(window, threads: workers) { fileIndex -> ([Diagnostic], [ReportAnalysis]) in
+                var diagnostics: [Diagnostic] = []
+                var analyses: [ReportAnalysis] = []
+                let matchData = MatchData()
+                registry.ingest(path: files[fileIndex]) { event in
+                    switch event {
+                    case .document(let document): analyses.append(analyze(document, matchData: matchData))
+                    case .diagnostic(let diagnostic): diagnostics.append(diagnostic)
+                    }
+                }
+                return (diagnostics, analyses)
+            }
+            for (fileIndex, (ingestDiagnostics, analyses)) in zip(window, results) {
+                let file = files[fileIndex]
+                for (offset, analysis) in analyses.enumerated() {
+                    onReport(ReportKey(source: file, index: offset), analysis)
+                }
+                record(file, reports: analyses.count, diagnostics: ingestDiagnostics + analyses.flatMap(\.diagnostics))
+                progress?.advance(reports: analyses.count, bytes: sizes[fileIndex])
+            }
+        }
+        progress?.finish()
+    }
+}
+
+/// Where a report sits in a run: its file and its position in the file. Runs, shards and merged summaries
+/// all order reports by this key, so the order never depends on threads or on how inputs were sharded.
+public struct ReportKey: Sendable, Hashable, Codable, Comparable {
+    public var source: String
+    public var index: Int
+    public init(source: String, index: Int) {
+        self.source = source
+        self.index = index
+    }
+    public static func < (lhs: ReportKey, rhs: ReportKey) -> Bool {
+        if lhs.source != rhs.source { return Array(lhs.source.utf8).lexicographicallyPrecedes(Array(rhs.source.utf8)) }
+        return lhs.index < rhs.index
     }
 }
 

@@ -8,20 +8,22 @@ public struct CSVRenderer {
 
     public init() {}
 
-    public func render(_ summary: RunSummary) throws -> String {
-        var rows: [[String]] = []
-        for report in summary.reports {
-            for finding in report.findings {
-                rows.append([
-                    report.id, report.document.unit ?? "", report.document.date ?? "", finding.factor, finding.isCounted ? "yes" : "no",
-                    finding.verdict.rawValue, finding.ruleID, finding.section, String(finding.sentenceIndex),
-                    String(finding.span.start), String(finding.span.end), CSVRenderer.flatten(finding.matchedText),
-                    finding.modifiers.map { "\($0.category.rawValue):\($0.ruleID)" }.joined(separator: ";"),
-                    CSVRenderer.flatten(finding.sentence),
-                ])
-            }
+    /// The header line of `findings.csv`.
+    public func header() throws -> String { try CSVRenderer.write(header: CSVRenderer.header, rows: [], trailingNewline: false) }
+
+    /// The `findings.csv` rows of one report.
+    public func rows(_ report: ReportRecord) throws -> String {
+        guard !report.findings.isEmpty else { return "" }
+        let rows = report.findings.map { finding in
+            [
+                report.id, report.unit ?? "", report.date ?? "", finding.factor, finding.isCounted ? "yes" : "no",
+                finding.verdict.rawValue, finding.ruleID, finding.section, String(finding.sentenceIndex),
+                String(finding.span.start), String(finding.span.end), CSVRenderer.flatten(finding.matchedText),
+                finding.modifiers.map { "\($0.category.rawValue):\($0.ruleID)" }.joined(separator: ";"),
+                CSVRenderer.flatten(finding.sentence),
+            ]
         }
-        return try CSVRenderer.write(header: CSVRenderer.header, rows: rows)
+        return try CSVRenderer.write(header: nil, rows: rows, trailingNewline: false)
     }
 
     public static let factorCountsHeader = ["factor", "role", "unit", "period_type", "period", "period_from", "period_to",
@@ -37,16 +39,16 @@ public struct CSVRenderer {
         let d = summary.disclosure
         let roles = Dictionary(uniqueKeysWithValues: summary.definitions.map { ($0.id, $0.role.rawValue) })
         let units = summary.unitCounts.map(\.unit)
-        var periods: [(type: String, name: String, from: String, to: String, includes: (ReportAnalysis) -> Bool)] = [
+        var periods: [(type: String, name: String, from: String, to: String, includes: (ReportGroup) -> Bool)] = [
             ("all", "all", summary.dateRange?.first ?? "", summary.dateRange?.last ?? "", { _ in true }),
         ]
-        func date(_ report: ReportAnalysis) -> String? { report.document.date.flatMap { DatePeriod.isDate($0) ? $0 : nil } }
+        func date(_ report: ReportGroup) -> String? { report.usableDate }
         if let baseline = summary.options.baseline, let followUp = summary.options.followUp {
             periods.append(("baseline", "baseline", baseline.from, baseline.to, { date($0).map(baseline.contains) ?? false }))
             periods.append(("follow_up", "follow_up", followUp.from, followUp.to, { date($0).map(followUp.contains) ?? false }))
         }
         if !d.share {
-            let months = Set(summary.reports.compactMap { date($0).map { String($0.prefix(7)) } }).sorted()
+            let months = Set(summary.groups.compactMap { date($0).map { String($0.prefix(7)) } }).sorted()
             for month in months {
                 periods.append(("month", month, month + "-01", month + "-31", { date($0).map { $0.hasPrefix(month) } ?? false }))
             }
@@ -54,14 +56,15 @@ public struct CSVRenderer {
         var rows: [[String]] = []
         for period in periods {
             for unit in [nil] + units.map(Optional.some) {
-                let group = summary.reports.filter { period.includes($0) && (unit == nil || RunSummary.unit(of: $0) == unit) }
-                if group.isEmpty && unit != nil { continue }
+                let group = summary.groups.filter { period.includes($0) && (unit == nil || $0.unit == unit) }
+                let total = group.reports()
+                if total == 0 && unit != nil { continue }
                 for id in Taxonomy.factorIDs {
-                    let n = group.filter { $0.factors.contains(id) }.count
+                    let n = group.reports { $0.factors.contains(id) }
                     let suppressed = d.isSuppressed(n)
-                    let percent = suppressed || group.isEmpty ? "" : SummaryText.decimal(Double(n) * 100 / Double(group.count), places: 1)
+                    let percent = suppressed || total == 0 ? "" : SummaryText.decimal(Double(n) * 100 / Double(total), places: 1)
                     rows.append([id, roles[id] ?? "", unit ?? "(all units)", period.type, period.name, period.from, period.to,
-                                 d.display(n), String(group.count), percent, suppressed ? "yes" : "no"])
+                                 d.display(n), String(total), percent, suppressed ? "yes" : "no"])
                 }
             }
         }
@@ -73,13 +76,14 @@ public struct CSVRenderer {
         text.split(whereSeparator: { $0.isNewline }).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
     }
 
-    /// Writes a table with CSV.swift, CRLF-free, every row newline-terminated.
-    static func write(header: [String], rows: [[String]]) throws -> String {
+    /// Writes a table with CSV.swift; every row newline-terminated (with `trailingNewline`, as a whole file).
+    static func write(header: [String]?, rows: [[String]], trailingNewline: Bool = true) throws -> String {
         let csv = try CSVWriter(stream: .toMemory())
-        try csv.write(row: header)
+        if let header { try csv.write(row: header) }
         for row in rows { try csv.write(row: row) }
         csv.stream.close()
         let data = csv.stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        let text = String(decoding: data, as: UTF8.self)
+        return text.isEmpty ? text : text + "\n"
     }
 }

@@ -27,7 +27,7 @@ public struct HTMLRenderer {
             <body>
             <header>
             <h1>\(SummaryText.title)</h1>
-            <p class="lede">\(summary.reports.count) SI reports\(summary.dateRange.map { ", \(h($0.first)) to \(h($0.last))" } ?? ""), \(summary.unitCounts.count) unit\(summary.unitCounts.count == 1 ? "" : "s"). Lexicon \(h(summary.lexiconName)) \(h(summary.lexiconVersion)).</p>
+            <p class="lede">\(summary.reportCount) SI reports\(summary.dateRange.map { ", \(h($0.first)) to \(h($0.last))" } ?? ""), \(summary.unitCounts.count) unit\(summary.unitCounts.count == 1 ? "" : "s"). Lexicon \(h(summary.lexiconName)) \(h(summary.lexiconVersion)).</p>
             \(d.share ? "<p class=\"banner\">For sharing beyond the unit: counts of \(h(d.range)) are suppressed.</p>" : "")
             <nav aria-label="Sections"><ol>
             <li><a href="#overview">Overview</a></li><li><a href="#target">Target behaviour</a></li><li><a href="#pareto">Pareto of barriers</a></li>
@@ -43,7 +43,7 @@ public struct HTMLRenderer {
 
         // 1. Overview
         out += "<section id=\"overview\"><h2>1. Overview</h2>\n<table class=\"facts\"><caption>About this summary</caption><tbody>\n"
-        out += row(["Reports processed", "\(summary.reports.count)"], header: true)
+        out += row(["Reports processed", "\(summary.reportCount)"], header: true)
         out += row(["Inputs", "\(summary.inputs.count) (\(summary.processedCount) processed, \(summary.skippedInputs.count) skipped)"], header: true)
         out += row(["Date range", summary.dateRange.map { "\($0.first) to \($0.last)" } ?? "no dated reports"].map(h), header: true, raw: true)
         out += row(["Units", "\(summary.unitCounts.count): " + summary.unitCounts.map { h($0.unit) }.joined(separator: "; ")], header: true, raw: true)
@@ -84,7 +84,7 @@ public struct HTMLRenderer {
             let suppressed = d.isSuppressed(item.reports)
             out += "<tr><td>\(item.vitalFew ? "<span aria-label=\"in the vital few\">●</span>" : "")</td><th scope=\"row\">\(label(item.factor))</th><td>\(h(d.display(item.reports)))</td><td>\(suppressed ? "*" : h(SummaryText.percent(item.shareOfReports)))</td><td>\(d.share ? "*" : h(SummaryText.percent(item.cumulativeShare)))</td></tr>\n"
         }
-        out += "</tbody></table>\n<p>Context, not a barrier: \(label("patient_complexity")) in \(h(d.display(summary.count("patient_complexity")))) reports (\(pct(summary.count("patient_complexity"), summary.reports.count))).</p>\n</section>\n"
+        out += "</tbody></table>\n<p>Context, not a barrier: \(label("patient_complexity")) in \(h(d.display(summary.count("patient_complexity")))) reports (\(pct(summary.count("patient_complexity"), summary.reportCount))).</p>\n</section>\n"
 
         // 4. COM-B
         out += "<section id=\"comb\"><h2>4. COM-B and intervention functions</h2>\n<p>\(md(SummaryText.combIntro))</p>\n"
@@ -95,7 +95,7 @@ public struct HTMLRenderer {
         }
         out += "</tbody></table>\n"
         out += "<table><caption>Intervention functions ranked by the reports behind them</caption><thead><tr><th scope=\"col\">Intervention function</th><th scope=\"col\">Evidence (reports)</th><th scope=\"col\">Through COM-B components</th></tr></thead><tbody>\n"
-        let maxReports = max(summary.reports.count, 1)
+        let maxReports = max(summary.reportCount, 1)
         for item in summary.interventions {
             let share = d.isSuppressed(item.reports) ? nil : Double(item.reports) / Double(maxReports)
             out += "<tr><th scope=\"row\">\(h(item.function))</th><td>\(bar(share, text: h(d.display(item.reports))))</td><td>\(h(item.components.joined(separator: ", ")))</td></tr>\n"

@@ -178,11 +178,43 @@ public struct JSONRenderer {
         interval.map { Statistics.Interval(lower: round($0.lower)!, upper: round($0.upper)!) }
     }
 
+    /// The summary around its `reports` array: `head` + each ``report(_:)`` joined by ",\n" + `tail`.
+    /// With `--share` there is no `reports` key and `tail` is empty.
+    public func parts(_ summary: RunSummary) throws -> (head: String, tail: String) {
+        let whole = try render(summary)
+        guard !summary.disclosure.share else { return (whole, "") }
+        // Top-level keys are the lines indented by exactly two spaces; `reports` goes before the first key after it.
+        var head = ""
+        var rest = Substring(whole)
+        while let newline = rest.firstIndex(of: "\n") {
+            let line = rest[rest.startIndex...newline]
+            if line.hasPrefix("  \""), !line.hasPrefix("   "), let end = line.dropFirst(3).firstIndex(of: "\""),
+               String(line[line.index(line.startIndex, offsetBy: 3)..<end]) > "reports" {
+                return (head + "  \"reports\" : [\n", "\n  ],\n" + rest)
+            }
+            head += line
+            rest = rest[rest.index(after: newline)...]
+        }
+        return (whole, "")
+    }
+
+    /// One report of the `reports` array, indented for its place.
+    public func report(_ record: ReportRecord) throws -> String {
+        let report = Report(id: record.id, source: record.source, unit: record.unit, date: record.date,
+                            metadata: Dictionary(record.metadata.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil }, uniquingKeysWith: { first, _ in first }),
+                            factors: record.factors,
+                            sections: record.sections.map { SectionInfo(title: $0.title, category: $0.category, role: $0.role.rawValue) },
+                            findings: record.findings.map(JSONRenderer.findingInfo))
+        let text = try JSONRenderer.encode(report)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { "    " + $0 }.joined(separator: "\n")
+    }
+
+    /// The summary without per-report details.
     public func render(_ summary: RunSummary) throws -> String {
         let d = summary.disclosure
         func c(_ n: Int) -> Int? { d.isSuppressed(n) ? nil : n }
         func share(_ n: Int, _ whole: Int) -> Double? { d.isSuppressed(n) || whole == 0 ? nil : JSONRenderer.round(Double(n) / Double(whole)) }
-        let total = summary.reports.count
+        let total = summary.reportCount
         let t = summary.targetBehaviour
         let months = summary.overTime.months
         func signal(_ s: Signal) -> SignalOut { SignalOut(rule: s.rule, first: months[s.first], last: months[s.last]) }
@@ -246,13 +278,7 @@ public struct JSONRenderer {
                 }),
             evidence: summary.evidence,
             gaps: GapsOut(below: summary.options.lowEvidenceBelow, factors: summary.gaps.map(\.factor), note: SummaryText.gapsNote),
-            reports: d.share ? nil : summary.reports.map { report in
-                Report(id: report.id, source: report.document.source, unit: report.document.unit, date: report.document.date,
-                       metadata: Dictionary(report.document.metadata.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first }),
-                       factors: report.factors,
-                       sections: report.sections.map { SectionInfo(title: $0.title, category: $0.category, role: $0.role.rawValue) },
-                       findings: report.findings.map(JSONRenderer.findingInfo))
-            },
+            reports: nil,
             inputs: summary.inputs, diagnostics: summary.diagnostics)
         return try JSONRenderer.encode(output)
     }

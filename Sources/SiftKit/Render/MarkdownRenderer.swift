@@ -17,7 +17,7 @@ public struct MarkdownRenderer {
         if d.share { out += "**For sharing beyond the unit: small numbers suppressed.**\n\n" }
 
         out += "## 1. Overview\n\n| | |\n|---|---|\n"
-        out += "| Reports processed | \(summary.reports.count) |\n"
+        out += "| Reports processed | \(summary.reportCount) |\n"
         out += "| Inputs | \(summary.inputs.count) (\(summary.processedCount) processed, \(summary.skippedInputs.count) skipped) |\n"
         out += "| Date range | \(summary.dateRange.map { "\($0.first) to \($0.last)" } ?? "no dated reports") |\n"
         out += "| Units | \(summary.unitCounts.count): \(summary.unitCounts.map { escape($0.unit) }.joined(separator: "; ")) |\n"
@@ -56,7 +56,7 @@ public struct MarkdownRenderer {
             let suppressed = d.isSuppressed(row.reports)
             out += "| \(row.vitalFew ? "●" : "") | \(label(row.factor)) | \(d.display(row.reports)) | \(suppressed ? SummaryText.suppressedPercent : SummaryText.percent(row.shareOfReports)) | \(d.share ? SummaryText.suppressedPercent : SummaryText.percent(row.cumulativeShare)) |\n"
         }
-        out += "\nContext (not a barrier): \(label("patient_complexity")) in \(d.display(summary.count("patient_complexity"))) reports (\(SummaryText.percent(summary.count("patient_complexity"), of: summary.reports.count, d))).\n"
+        out += "\nContext (not a barrier): \(label("patient_complexity")) in \(d.display(summary.count("patient_complexity"))) reports (\(SummaryText.percent(summary.count("patient_complexity"), of: summary.reportCount, d))).\n"
 
         out += "\n## 4. COM-B and intervention functions\n\n" + SummaryText.combIntro + "\n\n"
         out += "| COM-B component | Evidence (reports) | Barriers (reports) | Candidate intervention functions |\n|---|---:|---|---|\n"
@@ -143,36 +143,47 @@ public struct MarkdownRenderer {
         }
         out += SummaryText.gapsNote + "\n"
 
-        if !d.share {
-            out += "\n## Appendix: reports\n"
-            for report in summary.reports {
-                out += "\n### \(escape(report.id))\n\n"
-                var facts: [String] = []
-                if let unit = report.document.unit { facts.append("Unit: \(escape(unit))") }
-                if let date = report.document.date { facts.append("Date: \(escape(date))") }
-                if let type = report.document.meta("incident_type") { facts.append("Incident: \(escape(type))") }
-                facts.append("Source: `\(report.document.source)`")
-                out += facts.joined(separator: " · ") + "\n\n"
-                if report.factors.isEmpty { out += "No contributory factors found.\n" }
-                for factor in report.factors {
-                    out += "- **\(escape(summary.label(factor)))** (`\(factor)`)\n"
-                    var shown = Set<Int>()
-                    for finding in report.findings where finding.factor == factor && finding.isCounted
-                        && shown.count < evidencePerFactor && shown.insert(finding.sentenceIndex).inserted {
-                        out += "  - \(finding.section): \"\(escape(Quote.flatten(finding.sentence)))\" (rule `\(finding.ruleID)`)\n"
-                    }
-                }
-                let discounted = report.findings.filter { !$0.isCounted }
-                if !discounted.isEmpty {
-                    let byVerdict = Dictionary(grouping: discounted, by: \.verdict.rawValue)
-                    let text = byVerdict.keys.sorted().map { verdict in
-                        "\(verdict): " + Array(Set(byVerdict[verdict]!.map(\.factor))).sorted().joined(separator: ", ")
-                    }.joined(separator: "; ")
-                    out += "\nMentions not counted: \(escape(text)).\n"
-                }
+        return out
+    }
+
+    /// The heading of the per-report appendix (empty with `--share`, which leaves the appendix out).
+    public func appendixHeading(_ summary: RunSummary) -> String {
+        summary.disclosure.share ? "" : "\n## Appendix: reports\n"
+    }
+
+    /// One report's appendix entry: its factors with evidence, and the mentions not counted.
+    public func report(_ report: ReportRecord, _ summary: RunSummary) -> String {
+        var out = "\n### \(escape(report.id))\n\n"
+        var facts: [String] = []
+        if let unit = report.unit { facts.append("Unit: \(escape(unit))") }
+        if let date = report.date { facts.append("Date: \(escape(date))") }
+        if let type = report.meta("incident_type") { facts.append("Incident: \(escape(type))") }
+        facts.append("Source: `\(report.source)`")
+        out += facts.joined(separator: " · ") + "\n\n"
+        if report.factors.isEmpty { out += "No contributory factors found.\n" }
+        for factor in report.factors {
+            out += "- **\(escape(summary.label(factor)))** (`\(factor)`)\n"
+            var shown = Set<Int>()
+            for finding in report.findings where finding.factor == factor && finding.isCounted
+                && shown.count < evidencePerFactor && shown.insert(finding.sentenceIndex).inserted {
+                out += "  - \(finding.section): \"\(escape(Quote.flatten(finding.sentence)))\" (rule `\(finding.ruleID)`)\n"
             }
         }
+        let discounted = report.findings.filter { !$0.isCounted }
+        if !discounted.isEmpty {
+            let byVerdict = Dictionary(grouping: discounted, by: \.verdict.rawValue)
+            let text = byVerdict.keys.sorted().map { verdict in
+                "\(verdict): " + Array(Set(byVerdict[verdict]!.map(\.factor))).sorted().joined(separator: ", ")
+            }.joined(separator: "; ")
+            out += "\nMentions not counted: \(escape(text)).\n"
+        }
+        return out
+    }
 
+    /// Everything after the appendix: inputs and diagnostics.
+    public func tail(_ summary: RunSummary) -> String {
+        let skipped = summary.skippedInputs
+        var out = ""
         out += "\n## Inputs\n\n"
         out += "\(summary.processedCount) processed, \(skipped.count) skipped.\n"
         if !summary.diagnostics.isEmpty {

@@ -43,6 +43,15 @@ public struct Concordance: Sendable, Encodable {
                     }
                 }
             }
+            // Redact what is shown; the offsets still point into the original report.
+            if let redactor = pipeline.redactor, !lines.isEmpty {
+                let names = redactor.knownNames(in: document.text)
+                for index in lines.indices {
+                    lines[index].left = redactor.redact(lines[index].left, knownNames: names)
+                    lines[index].match = redactor.redact(lines[index].match, knownNames: names)
+                    lines[index].right = redactor.redact(lines[index].right, knownNames: names)
+                }
+            }
             return lines
         }
         let lines = perReport.flatMap { $0 }.sorted {

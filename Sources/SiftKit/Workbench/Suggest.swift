@@ -40,9 +40,12 @@ public struct Suggestions: Sendable, Encodable {
         let perReport = corpus.map(threads: threads) { document, matchData -> (ReportAnalysis, [SentenceTokens]) in
             let segmented = pipeline.segment(document, matchData: matchData)
             let analysis = pipeline.analyze(segmented: segmented, matchData: matchData)
+            let names = pipeline.redactor?.knownNames(in: document.text) ?? []
             let sentences = segmented.sentences.map { sentence -> SentenceTokens in
                 let normalized = NormalizedText(document.text.utf8, range: sentence.range)
-                return SentenceTokens(text: WB.oneLine(segmented.text(sentence.range)), tokens: tokenize(normalized.bytes))
+                // Example sentences are shown to people: redacted, like all evidence.
+                let text = WB.oneLine(segmented.text(sentence.range))
+                return SentenceTokens(text: pipeline.redactor?.redact(text, knownNames: names) ?? text, tokens: tokenize(normalized.bytes))
             }
             return (analysis, sentences)
         }

@@ -16,7 +16,7 @@ public struct WorkbenchCorpus: Sendable {
                             threads: Int = 0) -> WorkbenchCorpus {
         let (files, walkDiagnostics) = InputWalker().files(for: paths, excluding: excluding)
         let ingested = ConcurrentMap.map(files, threads: workers(threads)) { registry.ingest(path: $0) }
-        var inputs = walkDiagnostics.map { InputRecord(file: $0.file, status: .skipped, reportIDs: [], reason: $0.message) }
+        var inputs = walkDiagnostics.map { InputRecord(file: $0.file, status: .skipped, reports: 0, reason: $0.message) }
         var diagnostics = walkDiagnostics
         var documents: [Document] = []
         var seen: [String: String] = [:]
@@ -38,9 +38,9 @@ public struct WorkbenchCorpus: Sendable {
             }
             if result.documents.isEmpty {
                 let reason = result.diagnostics.first { $0.severity == .error }?.message ?? "no report found"
-                inputs.append(InputRecord(file: file, status: .skipped, reportIDs: [], reason: reason))
+                inputs.append(InputRecord(file: file, status: .skipped, reports: 0, reason: reason))
             } else {
-                inputs.append(InputRecord(file: file, status: .processed, reportIDs: ids, reason: nil))
+                inputs.append(InputRecord(file: file, status: .processed, reports: ids.count, reason: nil))
             }
         }
         inputs.sort { Array($0.file.utf8).lexicographicallyPrecedes(Array($1.file.utf8)) }
@@ -63,8 +63,8 @@ extension Pipeline {
     public func analyze(segmented: SegmentedDocument, matchData: MatchData) -> ReportAnalysis {
         let (findings, diagnostics) = tagger.tag(segmented, matchData: matchData)
         let counted = Set(findings.filter(\.isCounted).map(\.factor))
-        return ReportAnalysis(document: segmented.document, sections: segmented.sections, sentenceCount: segmented.sentences.count,
-                              findings: findings, factors: Taxonomy.factorIDs.filter(counted.contains), diagnostics: diagnostics)
+        return redacted(ReportAnalysis(document: segmented.document, sections: segmented.sections, sentenceCount: segmented.sentences.count,
+                                       findings: findings, factors: Taxonomy.factorIDs.filter(counted.contains), diagnostics: diagnostics))
     }
 }
 

@@ -1,0 +1,132 @@
+import Foundation
+
+/// The per-report details a summary shows (appendix, `reports` in JSON, `findings.csv`), kept on disk as
+/// JSON Lines in report order while a run goes on, so that memory does not grow with the corpus.
+public struct ReportRecord: Sendable, Codable, Hashable {
+    public var key: ReportKey
+    public var id: String
+    public var source: String
+    public var unit: String?
+    public var date: String?
+    /// Metadata pairs in the order written (already redacted).
+    public var metadata: [[String]]
+    public var factors: [String]
+    public var sections: [Section]
+    public var findings: [Finding]
+
+    public init(_ analysis: ReportAnalysis, key: ReportKey) {
+        self.key = key
+        id = analysis.id
+        source = analysis.document.source
+        unit = analysis.document.unit
+        date = analysis.document.date
+        metadata = analysis.document.metadata.map { [$0.key, $0.value] }
+        factors = analysis.factors
+        sections = analysis.sections
+        findings = analysis.findings
+    }
+
+    /// The metadata value for `key`, if any.
+    public func meta(_ key: String) -> String? { metadata.first { $0.first == key }?.last }
+}
+
+/// Writes report records as JSON Lines, one per line, in the order given.
+final class ReportRecordWriter {
+    private let handle: FileHandle
+    private let encoder: JSONEncoder
+    private var buffer = Data()
+
+    init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    }
+
+    func write(_ record: ReportRecord) throws {
+        buffer.append(try encoder.encode(record))
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    func flush() throws {
+        try handle.write(contentsOf: buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func close() throws {
+        try flush()
+        try handle.close()
+    }
+}
+
+/// Reads report records back, one line at a time.
+final class ReportRecordReader {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var eof = false
+    private let decoder = JSONDecoder()
+    let path: String
+    private var line = 0
+
+    init(path: String) throws {
+        self.path = path
+        handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+    }
+
+    /// The next record, or nil at the end.
+    func next() throws -> ReportRecord? {
+        while true {
+            if let newline = buffer[position...].firstIndex(of: 0x0A) {
+                let lineData = buffer[position..<newline]
+                position = newline + 1
+                line += 1
+                if lineData.isEmpty { continue }
+                do {
+                    return try decoder.decode(ReportRecord.self, from: Data(lineData))
+                } catch {
+                    throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path,
+                                                                      NSLocalizedDescriptionKey: "\(path):\(line): not a Sift report record"])
+                }
+            }
+            if eof {
+                guard position < buffer.count else { return nil }
+                buffer.append(0x0A)
+                continue
+            }
+            // Drop what has been read, then read on.
+            buffer.removeSubrange(0..<position)
+            position = 0
+            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+            if chunk.isEmpty { eof = true } else { buffer.append(contentsOf: chunk) }
+        }
+    }
+
+    deinit { try? handle.close() }
+}
+
+/// Merges several record streams, each in key order, into one stream in key order.
+final class ReportRecordMerger {
+    private var readers: [ReportRecordReader]
+    private var heads: [ReportRecord?]
+
+    init(paths: [String]) throws {
+        readers = try paths.map { try ReportRecordReader(path: $0) }
+        heads = try readers.map { try $0.next() }
+    }
+
+    func next() throws -> ReportRecord? {
+        var best: Int? = nil
+        for (index, head) in heads.enumerated() {
+            guard let head else { continue }
+            if let b = best, let current = heads[b], !(head.key < current.key) { continue }
+            best = index
+        }
+        guard let best, let record = heads[best] else { return nil }
+        heads[best] = try readers[best].next()
+        return record
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+
+/// The summary files a run can write.
+public enum SummaryFormat: String, Sendable, CaseIterable, Hashable {
+    case md, json, csv, html
+}
+
+/// Writes the summary files of a run, or of shards merged, from summary states and report records on
+/// disk. A single run is the merge of one shard, so a merged summary is byte-identical to a single run
+/// over the same inputs. Files are written to temporary names in the output folder and renamed into
+/// place only when all are complete, so an interrupted run leaves no partial output.
+///
+/// - Complexity: two passes over the records (one to find duplicate ids, one to write), in O(records)
+///   time and O(distinct ids + one record) memory.
+public struct SummaryWriter {
+    public var formats: Set<SummaryFormat>
+    public var options: SummaryOptions
+    public let lexicon: Lexicon
+
+    public init(lexicon: Lexicon, options: SummaryOptions, formats: Set<SummaryFormat> = Set(SummaryFormat.allCases)) {
+        self.lexicon = lexicon
+        self.options = options
+        self.formats = formats
+    }
+
+    /// The files written, in order, for `formats`.
+    public var fileNames: [String] {
+        var names: [String] = []
+        if formats.contains(.md) { names.append("summary.md") }
+        if formats.contains(.json) { names.append("summary.json") }
+        if formats.contains(.html) { names.append("summary.html") }
+        if formats.contains(.csv) {
+            names.append("factor_counts.csv")
+            if !options.disclosure.share { names.append("findings.csv") }
+        }
+        return names
+    }
+
+    /// Merges `states`, renames duplicate report ids (`id~2`, in report order, with an error each), builds
+    /// the summary and writes the files into `directory`. Returns the final state.
+    @discardableResult
+    public func write(states: [SummaryState], recordFiles: [String], to directory: String) throws -> SummaryState {
+        guard var state = states.first else { throw CocoaError(.fileReadNoSuchFile) }
+        for other in states.dropFirst() { state.merge(other) }
+        state.normalise()
+
+        // Pass 1: duplicate ids, renamed in report order exactly as a single run would.
+        var renames: [ReportKey: String] = [:]
+        var firstSource: [String: String] = [:]
+        let scan = try ReportRecordMerger(paths: recordFiles)
+        while let record = try scan.next() {
+            if let first = firstSource[record.id] {
+                var n = 2
+                while firstSource["\(record.id)~\(n)"] != nil { n += 1 }
+                let renamed = "\(record.id)~\(n)"
+                renames[record.key] = renamed
+                firstSource[renamed] = record.source
+                state.diagnostics.append(Diagnostic(.error, file: record.source, code: "duplicate-id",
+                                                    "report id '\(record.id)' already used by \(first); this one is reported as '\(renamed)'"))
+            } else {
+                firstSource[record.id] = record.source
+            }
+        }
+        if !renames.isEmpty {
+            for factor in state.evidence.keys {
+                for index in state.evidence[factor]!.indices {
+                    if let renamed = renames[state.evidence[factor]![index].key] { state.evidence[factor]![index].quote.report = renamed }
+                }
+            }
+            state.normalise()
+        }
+        let summary = RunSummary(state: state, lexicon: lexicon, options: options)
+
+        // Pass 2: every file at once, to temporary names.
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temporary = TemporaryFiles(directory: directory)
+        defer { temporary.removeAll() }
+        var markdown: OutputStreamFile?
+        var json: OutputStreamFile?
+        var findings: OutputStreamFile?
+        let md = MarkdownRenderer(evidencePerFactor: options.evidencePerFactor)
+        let jsonRenderer = JSONRenderer()
+        let csv = CSVRenderer()
+        var jsonParts = (head: "", tail: "")
+        if formats.contains(.md) {
+            markdown = try temporary.create("summary.md")
+            try markdown!.write(md.render(summary, lexicon: lexicon) + md.appendixHeading(summary))
+        }
+        if formats.contains(.json) {
+            json = try temporary.create("summary.json")
+            jsonParts = try jsonRenderer.parts(summary)
+            try json!.write(jsonParts.head)
+        }
+        if formats.contains(.html) {
+            let html = try temporary.create("summary.html")
+            try html.write(HTMLRenderer().render(summary))
+            try html.close()
+        }
+        if formats.contains(.csv) {
+            let counts = try temporary.create("factor_counts.csv")
+            try counts.write(csv.renderFactorCounts(summary))
+            try counts.close()
+            if !summary.disclosure.share {
+                findings = try temporary.create("findings.csv")
+                try findings!.write(csv.header())
+            }
+        }
+        if !summary.disclosure.share && (markdown != nil || json != nil || findings != nil) {
+            let merger = try ReportRecordMerger(paths: recordFiles)
+            var first = true
+            while var record = try merger.next() {
+                if let renamed = renames[record.key] {
+                    record.id = renamed
+                    for index in record.findings.indices { record.findings[index].reportID = renamed }
+                }
+                try markdown?.write(md.report(record, summary))
+                if let json {
+                    try json.write((first ? "" : ",\n") + jsonRenderer.report(record))
+                }
+                try findings?.write(csv.rows(record))
+                first = false
+            }
+        }
+        try markdown?.write(md.tail(summary))
+        try json?.write(jsonParts.tail)
+        for file in [markdown, json, findings] { try file?.close() }
+        try temporary.commit()
+        return state
+    }
+}
+
+/// A file being written through a buffer.
+final class OutputStreamFile {
+    let handle: FileHandle
+    private var buffer = Data()
+
+    init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+        }
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    }
+
+    func write(_ text: String) throws {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 20 { try handle.write(contentsOf: buffer); buffer.removeAll(keepingCapacity: true) }
+    }
+
+    func close() throws {
+        try handle.write(contentsOf: buffer)
+        buffer.removeAll()
+        try handle.close()
+    }
+}
+
+/// Temporary files beside their final names; `commit` renames them all into place, otherwise they are removed.
+final class TemporaryFiles {
+    let directory: String
+    private var pending: [(temporary: String, final: String)] = []
+    private var committed = false
+
+    init(directory: String) {
+        self.directory = directory
+    }
+
+    /// A hidden name that marks the file as Sift's and unfinished: `.name.sift-partial-PID`.
+    static func temporaryName(for name: String) -> String { ".\(name).sift-partial-\(getpid())" }
+
+    func create(_ name: String) throws -> OutputStreamFile {
+        let temporary = (directory as NSString).appendingPathComponent(TemporaryFiles.temporaryName(for: name))
+        let final = (directory as NSString).appendingPathComponent(name)
+        pending.append((temporary, final))
+        return try OutputStreamFile(path: temporary)
+    }
+
+    func commit() throws {
+        for file in pending {
+            if rename(file.temporary, file.final) != 0 {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.final])
+            }
+        }
+        committed = true
+    }
+
+    func removeAll() {
+        guard !committed else { return }
+        for file in pending { unlink(file.temporary) }
+    }
+}
