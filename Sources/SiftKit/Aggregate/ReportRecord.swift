@@ -30,6 +30,13 @@ public struct ReportRecord: Sendable, Codable, Hashable {
     public func meta(_ key: String) -> String? { metadata.first { $0.first == key }?.last }
 }
 
+/// The fields of a record that the duplicate-id pass needs; decoding only these skips the findings.
+struct ReportRecordHeader: Decodable {
+    var key: ReportKey
+    var id: String
+    var source: String
+}
+
 /// Writes report records as JSON Lines, one per line, in the order given.
 final class ReportRecordWriter {
     private let handle: FileHandle
@@ -78,7 +85,10 @@ final class ReportRecordReader {
     }
 
     /// The next record, or nil at the end.
-    func next() throws -> ReportRecord? {
+    func next() throws -> ReportRecord? { try next(ReportRecord.self) }
+
+    /// The next line decoded as `type`, or nil at the end.
+    func next<T: Decodable>(_ type: T.Type) throws -> T? {
         while true {
             if let newline = buffer[position...].firstIndex(of: 0x0A) {
                 let lineData = buffer[position..<newline]
@@ -86,7 +96,7 @@ final class ReportRecordReader {
                 line += 1
                 if lineData.isEmpty { continue }
                 do {
-                    return try decoder.decode(ReportRecord.self, from: Data(lineData))
+                    return try decoder.decode(T.self, from: Data(lineData))
                 } catch {
                     throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path,
                                                                       NSLocalizedDescriptionKey: "\(path):\(line): not a Sift report record"])

@@ -475,7 +475,15 @@ public struct Quote: Sendable, Hashable, Codable {
     public var rule: String
     public var sentence: String
 
+    /// The text on one line: line breaks and the spaces around them become one space.
     static func flatten(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isNewline }).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        // Most sentences are on one line already; skip the work for them.
+        guard text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else {
+            let bytes = text.utf8
+            guard let first = bytes.first, let last = bytes.last else { return text }
+            if first != 0x20 && first != 0x09 && last != 0x20 && last != 0x09 { return text }
+            return text.trimmingCharacters(in: .whitespaces)
+        }
+        return text.split(whereSeparator: { $0.isNewline }).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
     }
 }

@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 
 /// One row per finding (counted or not), RFC 4180, UTF-8, for spreadsheets and R/pandas.
@@ -13,8 +12,13 @@ public struct CSVRenderer {
 
     /// The `findings.csv` rows of one report.
     public func rows(_ report: ReportRecord) throws -> String {
-        guard !report.findings.isEmpty else { return "" }
-        let rows = report.findings.map { finding in
+        let rows = cells(report)
+        return rows.isEmpty ? "" : try CSVRenderer.write(header: nil, rows: rows, trailingNewline: false)
+    }
+
+    /// The cells of one report's `findings.csv` rows.
+    public func cells(_ report: ReportRecord) -> [[String]] {
+        report.findings.map { finding in
             [
                 report.id, report.unit ?? "", report.date ?? "", finding.factor, finding.isCounted ? "yes" : "no",
                 finding.verdict.rawValue, finding.ruleID, finding.section, String(finding.sentenceIndex),
@@ -23,7 +27,6 @@ public struct CSVRenderer {
                 CSVRenderer.flatten(finding.sentence),
             ]
         }
-        return try CSVRenderer.write(header: nil, rows: rows, trailingNewline: false)
     }
 
     public static let factorCountsHeader = ["factor", "role", "unit", "period_type", "period", "period_from", "period_to",
@@ -72,18 +75,58 @@ public struct CSVRenderer {
     }
 
     /// Sentences can span lines; a CSV cell is easier to use on one.
-    static func flatten(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isNewline }).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    static func flatten(_ text: String) -> String { Quote.flatten(text) }
+
+    /// Writes a table as RFC 4180 text, every row newline-terminated.
+    static func write(header: [String]?, rows: [[String]], trailingNewline: Bool = true) throws -> String {
+        var out: [UInt8] = []
+        if let header { CSVFile.append(header, to: &out) }
+        for row in rows { CSVFile.append(row, to: &out) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// A CSV file written row by row through a buffer. RFC 4180: fields with a comma, quote, CR or LF are
+/// quoted and their quotes doubled; rows end with LF. (CSV.swift, which reads CSV exports here, writes
+/// one character per system call, which made writing findings.csv the slowest part of a run.)
+final class CSVFile {
+    private let file: OutputStreamFile
+    private var buffer: [UInt8] = []
+
+    init(path: String) throws {
+        file = try OutputStreamFile(path: path)
     }
 
-    /// Writes a table with CSV.swift; every row newline-terminated (with `trailingNewline`, as a whole file).
-    static func write(header: [String]?, rows: [[String]], trailingNewline: Bool = true) throws -> String {
-        let csv = try CSVWriter(stream: .toMemory())
-        if let header { try csv.write(row: header) }
-        for row in rows { try csv.write(row: row) }
-        csv.stream.close()
-        let data = csv.stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
-        let text = String(decoding: data, as: UTF8.self)
-        return text.isEmpty ? text : text + "\n"
+    func write(_ row: [String]) throws {
+        CSVFile.append(row, to: &buffer)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    private func flush() throws {
+        try file.write(bytes: buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func close() throws {
+        try flush()
+        try file.close()
+    }
+
+    static func append(_ row: [String], to out: inout [UInt8]) {
+        for (index, field) in row.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            let bytes = field.utf8
+            if bytes.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+                out.append(0x22)
+                for byte in bytes {
+                    if byte == 0x22 { out.append(0x22) }
+                    out.append(byte)
+                }
+                out.append(0x22)
+            } else {
+                out.append(contentsOf: bytes)
+            }
+        }
+        out.append(0x0A)
     }
 }

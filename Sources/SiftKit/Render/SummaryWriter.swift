@@ -47,8 +47,15 @@ public struct SummaryWriter {
         // Pass 1: duplicate ids, renamed in report order exactly as a single run would.
         var renames: [ReportKey: String] = [:]
         var firstSource: [String: String] = [:]
-        let scan = try ReportRecordMerger(paths: recordFiles)
-        while let record = try scan.next() {
+        // Each shard's records are in key order; a duplicate is "later" by key, so every reader can be
+        // scanned on its own for ids and the renames decided in key order afterwards.
+        var headers: [ReportRecordHeader] = []
+        for path in recordFiles {
+            let reader = try ReportRecordReader(path: path)
+            while let header = try reader.next(ReportRecordHeader.self) { headers.append(header) }
+        }
+        headers.sort { $0.key < $1.key }
+        for record in headers {
             if let first = firstSource[record.id] {
                 var n = 2
                 while firstSource["\(record.id)~\(n)"] != nil { n += 1 }
@@ -77,7 +84,7 @@ public struct SummaryWriter {
         defer { temporary.removeAll() }
         var markdown: OutputStreamFile?
         var json: OutputStreamFile?
-        var findings: OutputStreamFile?
+        var findings: CSVFile?
         let md = MarkdownRenderer(evidencePerFactor: options.evidencePerFactor)
         let jsonRenderer = JSONRenderer()
         let csv = CSVRenderer()
@@ -101,8 +108,8 @@ public struct SummaryWriter {
             try counts.write(csv.renderFactorCounts(summary))
             try counts.close()
             if !summary.disclosure.share {
-                findings = try temporary.create("findings.csv")
-                try findings!.write(csv.header())
+                findings = try temporary.reserve("findings.csv")
+                try findings!.write(CSVRenderer.header)
             }
         }
         if !summary.disclosure.share && (markdown != nil || json != nil || findings != nil) {
@@ -117,13 +124,14 @@ public struct SummaryWriter {
                 if let json {
                     try json.write((first ? "" : ",\n") + jsonRenderer.report(record))
                 }
-                try findings?.write(csv.rows(record))
+                if let findings { for row in csv.cells(record) { try findings.write(row) } }
                 first = false
             }
         }
         try markdown?.write(md.tail(summary))
         try json?.write(jsonParts.tail)
-        for file in [markdown, json, findings] { try file?.close() }
+        for file in [markdown, json] { try file?.close() }
+        try findings?.close()
         try temporary.commit()
         return state
     }
@@ -139,6 +147,11 @@ final class OutputStreamFile {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
         }
         handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    }
+
+    func write(bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { try handle.write(contentsOf: buffer); buffer.removeAll(keepingCapacity: true) }
     }
 
     func write(_ text: String) throws {
@@ -167,10 +180,18 @@ final class TemporaryFiles {
     static func temporaryName(for name: String) -> String { ".\(name).sift-partial-\(getpid())" }
 
     func create(_ name: String) throws -> OutputStreamFile {
+        try OutputStreamFile(path: path(for: name))
+    }
+
+    /// A CSV file at the temporary name for `name`.
+    func reserve(_ name: String) throws -> CSVFile {
+        try CSVFile(path: path(for: name))
+    }
+
+    private func path(for name: String) -> String {
         let temporary = (directory as NSString).appendingPathComponent(TemporaryFiles.temporaryName(for: name))
-        let final = (directory as NSString).appendingPathComponent(name)
-        pending.append((temporary, final))
-        return try OutputStreamFile(path: temporary)
+        pending.append((temporary, (directory as NSString).appendingPathComponent(name)))
+        return temporary
     }
 
     func commit() throws {

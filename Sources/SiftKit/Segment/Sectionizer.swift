@@ -105,6 +105,20 @@ public struct Sectionizer: Sendable {
         }
     }
 
+    /// Heading numbering: "3.15", "3.", "2)", "(b)", "iv.", "Section 4", "Part B:". Compiled once (PCRE2).
+    static let numbering = try! Pattern(#"^(?:(?:section|part|appendix|chapter)\s+(?:\d+(?:\.\d+)*|[A-Za-z]|[ivx]{1,4})[.:)]?|\d+(?:\.\d+)*[.)]?|\(\d+\)|\(?[a-h]\)|[A-H]\.|[ivx]{1,4}[.)])(?:\s+|$)"#,
+                                       options: [.caseless])
+    /// A line that starts with a clock time ("03:57 ROSC") is a chronology entry.
+    static let clockTime = try! Pattern(#"^\d{1,2}[:.]?\d{2}\b"#, options: [])
+
+    /// The UTF-8 end offset of `pattern`'s first match in `text`, if any.
+    static func firstMatchEnd(_ pattern: Pattern, in text: Substring) -> Int? {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBufferPointer { buffer in
+            (try? pattern.firstMatch(in: UnsafeBufferPointer(buffer), using: MatchData()))?.upperBound
+        }
+    }
+
     /// Removes markdown markers, numbering and trailing punctuation; nil when nothing is left.
     static func clean(_ line: String) -> String? {
         var text = Substring(line.trimmingCharacters(in: .whitespaces))
@@ -112,9 +126,8 @@ public struct Sectionizer: Sendable {
         while let last = text.last, last == "*" || last == "_" { text = text.dropLast() }
         text = Substring(text.trimmingCharacters(in: .whitespaces))
         // Numbering: "3.15", "3.", "2)", "(b)", "iv.", "Section 4", "Part 2:"
-        if let range = text.range(of: #"(?i)^(?:(?:section|part|appendix|chapter)\s+(?:\d+(?:\.\d+)*|[A-Za-z]|[ivxIVX]{1,4})[.:)]?|\d+(?:\.\d+)*[.)]?|\(\d+\)|\(?[a-hA-H]\)|[A-H]\.|[ivxIVX]{1,4}[.)])(?:\s+|$)"#,
-                                  options: .regularExpression) {
-            text = text[range.upperBound...]
+        if let end = Sectionizer.firstMatchEnd(Sectionizer.numbering, in: text) {
+            text = text.utf8.dropFirst(end).isEmpty ? "" : Substring(String(decoding: text.utf8.dropFirst(end), as: UTF8.self))
         }
         while let last = text.last, ":;.-,=".contains(last) || last == " " { text = text.dropLast() }
         while let first = text.first, "-:.".contains(first) || first == " " { text = text.dropFirst() }
@@ -127,7 +140,7 @@ public struct Sectionizer: Sendable {
         if line.hasPrefix("#") { return true }
         // "03:57 ROSC" is a chronology entry, not a heading.
         if let first = line.unicodeScalars.first, CharacterSet.decimalDigits.contains(first),
-           line.range(of: #"^\d{1,2}[:.]?\d{2}\b"#, options: .regularExpression) != nil { return false }
+           Sectionizer.firstMatchEnd(Sectionizer.clockTime, in: Substring(line)) != nil { return false }
         let words = cleaned.split(separator: " ")
         guard words.count <= 10, cleaned.count >= 4, !cleaned.hasSuffix(".") else { return false }
         let letters = cleaned.unicodeScalars.filter { $0.properties.isAlphabetic }
