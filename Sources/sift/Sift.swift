@@ -12,7 +12,7 @@ struct SiftCommand: ParsableCommand {
         2 fatal error before processing (invalid lexicon, unreadable gold file, unwritable output); 64 usage error.
         """,
         version: Sift.version,
-        subcommands: [Run.self, Merge.self, Tag.self, Evaluate.self, LexiconCommand.self, Explain.self, Kwic.self])
+        subcommands: [Run.self, Merge.self, Tag.self, Evaluate.self, LexiconCommand.self, Explain.self, Kwic.self, GenerateCorpus.self, BenchmarkCommand.self])
 }
 
 /// Options shared by every command that loads a lexicon.
