@@ -55,6 +55,16 @@ public struct Sectionizer: Sendable {
     /// Recognises a heading line. `range` excludes the line break.
     func heading(in text: String, range: TextRange, matchData: MatchData) -> Heading? {
         guard range.length >= 3, range.length <= 160 else { return nil }
+        // A heading has few words ("Root cause: ..." has few before its colon); most lines of a report are
+        // prose and end here, before any work.
+        var spaces = 0
+        for byte in text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: range.start)..<text.utf8.index(text.utf8.startIndex, offsetBy: range.end)] {
+            if byte == UInt8(ascii: ":") { break }
+            if byte == 0x20 {
+                spaces += 1
+                if spaces > 16 { return nil }
+            }
+        }
         let normalized = NormalizedText(text.utf8, range: range)
         let line = normalized.string
         guard let cleaned = Sectionizer.clean(line) else { return nil }

@@ -280,15 +280,21 @@ extension RequiredLiterals.Info {
     func droppingExact() -> RequiredLiterals.Info { RequiredLiterals.Info(exact: nil, required: nil) }
 }
 
-/// Finds which of many lower-case ASCII literals occur in a text, in one pass (Aho-Corasick).
+/// Finds which of many lower-case ASCII literals occur in a text, in one pass: an Aho-Corasick automaton
+/// compiled to a dense table (256 next states per state, failure links folded in), so each byte of text
+/// costs one table lookup.
 struct LiteralScanner: Sendable {
-    private var goto: [[UInt8: Int32]] = [[:]]
-    private var fail: [Int32] = [0]
-    private var outputs: [[Int32]] = [[]]
+    /// next[state * 256 + byte]
+    private let next: [Int32]
+    /// Literal ids reported at each state (its own and those of its failure chain).
+    private let outputs: [[Int32]]
     let literalCount: Int
 
     init(_ literals: [String]) {
         literalCount = literals.count
+        var goto: [[UInt8: Int32]] = [[:]]
+        var fail: [Int32] = [0]
+        var outputs: [[Int32]] = [[]]
         for (id, literal) in literals.enumerated() {
             var state = 0
             for byte in literal.utf8 {
@@ -300,31 +306,51 @@ struct LiteralScanner: Sendable {
             }
             outputs[state].append(Int32(id))
         }
-        // Breadth-first failure links.
-        var queue: [Int] = goto[0].values.map(Int.init)
+        // Breadth-first: failure links, outputs of the failure chain, and the dense transition table.
+        var table = [Int32](repeating: 0, count: goto.count * 256)
+        for (byte, child) in goto[0] { table[Int(byte)] = child }
+        var queue: [Int] = goto[0].values.map(Int.init).sorted()
         var head = 0
         while head < queue.count {
             let state = queue[head]; head += 1
-            for (byte, next) in goto[state] {
-                let child = Int(next)
-                queue.append(child)
-                var f = Int(fail[state])
-                while f != 0 && goto[f][byte] == nil { f = Int(fail[f]) }
-                let target = goto[f][byte].map(Int.init) ?? 0
-                fail[child] = Int32(target == child ? 0 : target)
-                outputs[child] += outputs[Int(fail[child])]
+            let failure = Int(fail[state])
+            outputs[state] += outputs[failure]
+            for byte in 0..<256 {
+                if let child = goto[state][UInt8(byte)] {
+                    fail[Int(child)] = state == 0 ? 0 : table[failure * 256 + byte]
+                    table[state * 256 + byte] = child
+                    queue.append(Int(child))
+                } else {
+                    table[state * 256 + byte] = table[failure * 256 + byte]
+                }
+            }
+        }
+        self.next = table
+        self.outputs = outputs
+    }
+
+    /// Marks in `found` every literal that occurs in `bytes` (ASCII letters compared in lower case) and
+    /// appends its id to `hits` the first time, so that the caller can clear only what was set.
+    func scan(_ bytes: UnsafeBufferPointer<UInt8>, into found: inout [Bool], hits: inout [Int32]) {
+        next.withUnsafeBufferPointer { table in
+            var state = 0
+            for raw in bytes {
+                let byte = raw >= 0x41 && raw <= 0x5A ? raw | 0x20 : raw
+                state = Int(table[state &* 256 &+ Int(byte)])
+                let out = outputs[state]
+                if !out.isEmpty {
+                    for id in out where !found[Int(id)] {
+                        found[Int(id)] = true
+                        hits.append(id)
+                    }
+                }
             }
         }
     }
 
-    /// Marks in `found` every literal that occurs in `bytes` (ASCII letters compared in lower case).
+    /// Marks in `found` every literal that occurs in `bytes`.
     func scan(_ bytes: UnsafeBufferPointer<UInt8>, into found: inout [Bool]) {
-        var state = 0
-        for raw in bytes {
-            let byte = raw >= 0x41 && raw <= 0x5A ? raw | 0x20 : raw
-            while state != 0 && goto[state][byte] == nil { state = Int(fail[state]) }
-            state = goto[state][byte].map(Int.init) ?? 0
-            for id in outputs[state] { found[Int(id)] = true }
-        }
+        var hits: [Int32] = []
+        scan(bytes, into: &found, hits: &hits)
     }
 }

@@ -84,14 +84,17 @@ public struct Tagger: Sendable {
         let utf8 = report.document.text.utf8
         let rules = self.rules
         var found: [Bool] = Array(repeating: false, count: rules.scanner?.literalCount ?? 0)
+        var hits: [Int32] = []
         for (sentenceIndex, sentence) in report.sentences.enumerated() {
             let normalized = NormalizedText(utf8, range: sentence.range)
             let section = report.sections[sentence.sectionIndex]
             normalized.bytes.withUnsafeBufferPointer { subject in
                 var limitHit: (String, MatchError)? = nil
                 if let scanner = rules.scanner {
-                    for index in found.indices { found[index] = false }
-                    scanner.scan(subject, into: &found)
+                    // Clear only the literals the last sentence set.
+                    for id in hits { found[Int(id)] = false }
+                    hits.removeAll(keepingCapacity: true)
+                    scanner.scan(subject, into: &found, hits: &hits)
                 }
                 func matches(_ slot: Int) -> [Range<Int>] {
                     guard rules.canMatch(slot, found: found) else { return [] }
