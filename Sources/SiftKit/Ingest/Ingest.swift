@@ -98,18 +98,25 @@ public struct IngestRegistry: Sendable {
             let list = known.count > 1 ? known.dropLast().joined(separator: ", ") + " or " + known.last! : known.joined()
             return emit(.diagnostic(Diagnostic(.error, file: path, code: "unknown-format", "skipped: unknown file type (expected \(list))")))
         }
+        // A FIFO, socket or device would block or never end: only regular files are read (checked again on the
+        // open descriptor below, in case the file is swapped after this check).
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            return emit(.diagnostic(Diagnostic(.error, file: path, code: "unreadable", "skipped: cannot read file (\(FileReader.errorMessage()))")))
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            return emit(.diagnostic(Diagnostic(.error, file: path, code: "not-regular-file",
+                                               "skipped: not a regular file (\(FileReader.kind(of: info.st_mode)))")))
+        }
         if let streaming = ingester as? any StreamingIngester {
             return streaming.ingest(path: path, emit: emit)
         }
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        if let size = (attributes?[.size] as? NSNumber)?.intValue, size > maximumFileSize {
-            return emit(.diagnostic(Diagnostic(.error, file: path, code: "too-large",
-                                               "skipped: file is \(size) bytes, over the \(maximumFileSize)-byte limit")))
+        let bytes: [UInt8]
+        switch FileReader.readAll(path, maximumSize: maximumFileSize) {
+        case .success(let read): bytes = read
+        case .failure(let failure): return emit(.diagnostic(failure.diagnostic(for: path)))
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return emit(.diagnostic(Diagnostic(.error, file: path, code: "unreadable", "skipped: cannot read file")))
-        }
-        let result = ingester.ingest(bytes: [UInt8](data), source: path)
+        let result = ingester.ingest(bytes: bytes, source: path)
         for diagnostic in result.diagnostics { emit(.diagnostic(diagnostic)) }
         for document in result.documents { emit(.document(document)) }
     }

@@ -8,6 +8,12 @@ public struct PlainTextIngester: Ingester {
     public init() {}
 
     public func ingest(bytes: [UInt8], source: String) -> IngestResult {
+        if PlainTextIngester.looksBinary(bytes) {
+            // An image or program renamed .txt: tagging it would only add an empty report to every denominator.
+            return IngestResult(documents: [], diagnostics: [
+                Diagnostic(.error, file: source, code: "binary", "skipped: binary file, not text (NUL bytes and invalid UTF-8 in the first 8 KiB)")
+            ])
+        }
         var (text, diagnostics) = TextDecoder.decode(bytes, source: source)
         if text.utf8.contains(0) { text = text.replacingOccurrences(of: "\u{0}", with: "") }
         let frontMatter = FrontMatter.parse(text, source: source)
@@ -19,6 +25,17 @@ public struct PlainTextIngester: Ingester {
         let document = Document(id: id.isEmpty ? stem : id, source: source, format: .text, metadata: metadata, text: text,
                                 bodyStart: frontMatter.bodyStart)
         return IngestResult(documents: [document], diagnostics: diagnostics)
+    }
+
+    /// Like git: a NUL byte in the first 8 KiB, unless the file is UTF-16 (BOM) or otherwise valid UTF-8 there
+    /// (a text report with a stray NUL is still read, with a warning).
+    static func looksBinary(_ bytes: [UInt8]) -> Bool {
+        if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) { return false }
+        let head = bytes.prefix(8192)
+        guard head.contains(0) else { return false }
+        // An invalid sequence cut by the 8 KiB boundary does not count.
+        guard let invalid = TextDecoder.firstInvalidUTF8Offset(head) else { return false }
+        return head.count < 8192 || invalid < head.count - 4
     }
 }
 

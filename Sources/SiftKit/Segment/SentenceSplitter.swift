@@ -5,9 +5,14 @@
 public struct SentenceSplitter: Sendable {
     /// Words (lower case, without the dot) after which a full stop does not end a sentence.
     public var abbreviations: Set<String>
+    /// Longest sentence, in UTF-8 bytes: a longer run of text without a sentence end (a pasted table, a file
+    /// with no punctuation, a hostile 50 MB line) is cut at the last space before the limit, so that the work
+    /// per sentence (tagging compares the matches within a sentence pairwise) stays bounded.
+    public var maximumSentenceLength: Int
 
-    public init(abbreviations: Set<String> = SentenceSplitter.defaultAbbreviations) {
+    public init(abbreviations: Set<String> = SentenceSplitter.defaultAbbreviations, maximumSentenceLength: Int = 2048) {
         self.abbreviations = abbreviations
+        self.maximumSentenceLength = max(64, maximumSentenceLength)
     }
 
     public static let defaultAbbreviations: Set<String> = [
@@ -159,7 +164,24 @@ public struct SentenceSplitter: Sendable {
     }
 
     private func append(_ bytes: [UInt8], _ range: TextRange, into result: inout [TextRange]) {
-        let (s, e) = trim(bytes, range.start, range.end)
+        var (s, e) = trim(bytes, range.start, range.end)
+        while e - s > maximumSentenceLength {
+            // Cut at the last space before the limit, else at a character boundary.
+            var cut = s + maximumSentenceLength
+            while cut > s, bytes[cut] != 0x20 { cut -= 1 }
+            if cut == s {
+                cut = s + maximumSentenceLength
+                while cut > s, bytes[cut] & 0xC0 == 0x80 { cut -= 1 }
+                if cut == s { cut = s + maximumSentenceLength }  // not UTF-8: any cut will do
+            }
+            appendTrimmed(bytes, s, cut, into: &result)
+            (s, e) = trim(bytes, cut, e)
+        }
+        appendTrimmed(bytes, s, e, into: &result)
+    }
+
+    private func appendTrimmed(_ bytes: [UInt8], _ start: Int, _ end: Int, into result: inout [TextRange]) {
+        let (s, e) = trim(bytes, start, end)
         // Keep sentences that hold at least one letter or digit.
         if s < e, bytes[s..<e].contains(where: { isAlphanumeric($0) || $0 >= 0x80 }) { result.append(TextRange(s, e)) }
     }
