@@ -62,7 +62,8 @@ struct Merge: ParsableCommand {
         let writer = SummaryWriter(lexicon: lexicon, options: recorded.summaryOptions(for: merged), formats: Set(format.map(\.summaryFormat)))
         let state: SummaryState
         do {
-            state = try writer.write(states: shards.map(\.state), recordFiles: shards.map(\.records), to: out)
+            Interrupt.install(outputDirectory: out)
+            state = try Interrupt.withoutInterruption { try writer.write(states: shards.map(\.state), recordFiles: shards.map(\.records), to: out) }
         } catch {
             Terminal.error("sift: cannot write output to \(out): \(error.localizedDescription)")
             throw ExitCode(2)

@@ -78,6 +78,8 @@ struct Run: ParsableCommand {
                                 prefilter: true, redactor: try privacy.redactor())
         let progress = RunProgress(enabled: !quiet && RunProgress.standardErrorIsTerminal)
         let work = partial ?? (out as NSString).appendingPathComponent(".sift-work-\(getpid())")
+        // Ctrl-C or SIGTERM: remove Sift's temporary files, keep the previous summary, exit 130 / 143.
+        Interrupt.install(outputDirectory: partial ?? out)
         defer { if partial == nil { try? FileManager.default.removeItem(atPath: work) } }
         var state: SummaryState
         do {
@@ -91,7 +93,8 @@ struct Run: ParsableCommand {
         if partial == nil {
             let writer = SummaryWriter(lexicon: lexicon, options: summaryOptions(for: state), formats: Set(format.map(\.summaryFormat)))
             do {
-                state = try writer.write(states: [state], recordFiles: [(work as NSString).appendingPathComponent(ShardedRun.recordsFile)], to: out)
+                let records = (work as NSString).appendingPathComponent(ShardedRun.recordsFile)
+                state = try Interrupt.withoutInterruption { try writer.write(states: [state], recordFiles: [records], to: out) }
             } catch {
                 Terminal.error("sift: cannot write output to \(out): \(error.localizedDescription)")
                 throw ExitCode(2)

@@ -74,6 +74,8 @@ final class ReportRecordReader {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
     private var position = 0
+    /// Where the search for the next newline resumes (everything before it has none).
+    private var searched = 0
     private var eof = false
     private let decoder = JSONDecoder()
     let path: String
@@ -90,9 +92,10 @@ final class ReportRecordReader {
     /// The next line decoded as `type`, or nil at the end.
     func next<T: Decodable>(_ type: T.Type) throws -> T? {
         while true {
-            if let newline = buffer[position...].firstIndex(of: 0x0A) {
+            if let newline = buffer[max(position, searched)...].firstIndex(of: 0x0A) {
                 let lineData = buffer[position..<newline]
                 position = newline + 1
+                searched = position
                 line += 1
                 if lineData.isEmpty { continue }
                 do {
@@ -107,9 +110,10 @@ final class ReportRecordReader {
                 buffer.append(0x0A)
                 continue
             }
-            // Drop what has been read, then read on.
+            // Drop what has been read, then read on; the rest of the buffer has no newline.
             buffer.removeSubrange(0..<position)
             position = 0
+            searched = buffer.count
             let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
             if chunk.isEmpty { eof = true } else { buffer.append(contentsOf: chunk) }
         }
