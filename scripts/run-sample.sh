@@ -9,6 +9,6 @@ swift build -c release --product sift >&2
 status=0
 .build/release/sift run --lexicon Lexicons/default --out "$out" Corpora/sample || status=$?
 if [ "$status" -le 1 ]; then
-  echo "Summary written to $out/summary.md (also $out/summary.json and $out/findings.csv)"
+  echo "Summary written to $out/summary.html and $out/summary.md (also summary.json, factor_counts.csv, findings.csv)"
 fi
 exit "$status"
