@@ -67,16 +67,21 @@ public struct Pipeline: Sendable {
         guard let redactor else { return analysis }
         var result = analysis
         let names = redactor.knownNames(in: analysis.document.text)
-        var cache: [Int: String] = [:]
+        // Sentence by sentence; when a sentence holds no identifier, neither do its matches and triggers.
+        var cache: [Int: (text: String, changed: Bool)] = [:]
         for index in result.findings.indices {
             let sentenceIndex = result.findings[index].sentenceIndex
-            if let done = cache[sentenceIndex] {
-                result.findings[index].sentence = done
+            let done: (text: String, changed: Bool)
+            if let cached = cache[sentenceIndex] {
+                done = cached
             } else {
-                let done = redactor.redact(result.findings[index].sentence, knownNames: names)
+                let original = result.findings[index].sentence
+                let text = redactor.redact(original, knownNames: names)
+                done = (text, text != original)
                 cache[sentenceIndex] = done
-                result.findings[index].sentence = done
             }
+            result.findings[index].sentence = done.text
+            guard done.changed else { continue }
             result.findings[index].matchedText = redactor.redact(result.findings[index].matchedText, knownNames: names)
             for m in result.findings[index].modifiers.indices {
                 result.findings[index].modifiers[m].trigger = redactor.redact(result.findings[index].modifiers[m].trigger, knownNames: names)
