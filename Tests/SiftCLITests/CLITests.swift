@@ -190,23 +190,11 @@ enum CLI {
         return found
     }
 
+    /// Runs the built binary from the package root; stdout and stderr are read together (see TimedProcess).
     static func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
-        process.currentDirectoryURL = packageRoot
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "SIFT_LEXICON")
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                      stderr: String(decoding: stderrData, as: UTF8.self))
+        let result = try TimedProcess.run(arguments, budget: 600)
+        if result.timedOut { throw CLIError(message: "sift \(arguments.joined(separator: " ")) did not finish in 600 s") }
+        return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 
     static func temporaryDirectory() throws -> URL {
