@@ -129,12 +129,21 @@ public struct Sectionizer: Sendable {
         }
     }
 
+    /// `text` without leading and trailing spaces and tabs (the line is normalised already), without
+    /// Foundation's per-call bridging, which cost more than the rest of heading detection.
+    static func trimmed(_ text: Substring) -> Substring {
+        var result = text
+        while let first = result.first, first == " " || first == "\t" { result = result.dropFirst() }
+        while let last = result.last, last == " " || last == "\t" { result = result.dropLast() }
+        return result
+    }
+
     /// Removes markdown markers, numbering and trailing punctuation; nil when nothing is left.
     static func clean(_ line: String) -> String? {
-        var text = Substring(line.trimmingCharacters(in: .whitespaces))
+        var text = Sectionizer.trimmed(Substring(line))
         while let first = text.first, first == "#" || first == "*" || first == "_" { text = text.dropFirst() }
         while let last = text.last, last == "*" || last == "_" { text = text.dropLast() }
-        text = Substring(text.trimmingCharacters(in: .whitespaces))
+        text = Sectionizer.trimmed(text)
         // Numbering: "3.15", "3.", "2)", "(b)", "iv.", "Section 4", "Part 2:"
         if let end = Sectionizer.firstMatchEnd(Sectionizer.numbering, in: text) {
             text = text.utf8.dropFirst(end).isEmpty ? "" : Substring(String(decoding: text.utf8.dropFirst(end), as: UTF8.self))

@@ -286,8 +286,11 @@ extension RequiredLiterals.Info {
 struct LiteralScanner: Sendable {
     /// next[state * 256 + byte]
     private let next: [Int32]
-    /// Literal ids reported at each state (its own and those of its failure chain).
-    private let outputs: [[Int32]]
+    /// Literal ids reported at each state (its own and those of its failure chain), flattened: state s
+    /// reports `outputIDs[outputStart[s]..<outputStart[s + 1]]`. Flat, because reading a nested array per
+    /// byte of text cost a retain and a release each time.
+    private let outputIDs: [Int32]
+    private let outputStart: [Int32]
     let literalCount: Int
 
     init(_ literals: [String]) {
@@ -326,22 +329,33 @@ struct LiteralScanner: Sendable {
             }
         }
         self.next = table
-        self.outputs = outputs
+        var ids: [Int32] = []
+        var starts: [Int32] = [0]
+        for list in outputs {
+            ids += list
+            starts.append(Int32(ids.count))
+        }
+        self.outputIDs = ids
+        self.outputStart = starts
     }
 
     /// Marks in `found` every literal that occurs in `bytes` (ASCII letters compared in lower case) and
     /// appends its id to `hits` the first time, so that the caller can clear only what was set.
     func scan(_ bytes: UnsafeBufferPointer<UInt8>, into found: inout [Bool], hits: inout [Int32]) {
         next.withUnsafeBufferPointer { table in
-            var state = 0
-            for raw in bytes {
-                let byte = raw >= 0x41 && raw <= 0x5A ? raw | 0x20 : raw
-                state = Int(table[state &* 256 &+ Int(byte)])
-                let out = outputs[state]
-                if !out.isEmpty {
-                    for id in out where !found[Int(id)] {
-                        found[Int(id)] = true
-                        hits.append(id)
+            outputStart.withUnsafeBufferPointer { starts in
+                outputIDs.withUnsafeBufferPointer { ids in
+                    var state = 0
+                    for raw in bytes {
+                        let byte = raw >= 0x41 && raw <= 0x5A ? raw | 0x20 : raw
+                        state = Int(table[state &* 256 &+ Int(byte)])
+                        let start = Int(starts[state]), end = Int(starts[state &+ 1])
+                        if start != end {
+                            for index in start..<end where !found[Int(ids[index])] {
+                                found[Int(ids[index])] = true
+                                hits.append(ids[index])
+                            }
+                        }
                     }
                 }
             }

@@ -27,8 +27,11 @@ public struct Tagger: Sendable {
         let pseudoSlots: [Int]
         let modifierSlots: [Int]
         let terminatorSlots: [Int]
-        /// Literal ids a slot needs (any of); empty means the slot always runs.
-        let requirements: [[Int32]]
+        /// Literal ids a slot needs (any of), flattened: slot i's ids are
+        /// `requiredIDs[requirementStart[i]..<requirementStart[i + 1]]`; an empty range means it always runs.
+        /// (One flat array: reading a nested array per slot cost a retain and a release each time.)
+        let requiredIDs: [Int32]
+        let requirementStart: [Int]
         let scanner: LiteralScanner?
 
         init(lexicon: Lexicon, prefilter: Bool) {
@@ -45,29 +48,34 @@ public struct Tagger: Sendable {
             }.map { $0 + base }
             var literals: [String] = []
             var literalIDs: [String: Int32] = [:]
-            var requirements: [[Int32]] = []
+            var requiredIDs: [Int32] = []
+            var requirementStart: [Int] = [0]
             for pattern in patterns {
-                guard prefilter, let required = RequiredLiterals.extract(pattern.source) else {
-                    requirements.append([])
-                    continue
+                if prefilter, let required = RequiredLiterals.extract(pattern.source) {
+                    requiredIDs += required.sorted().map { literal in
+                        if let id = literalIDs[literal] { return id }
+                        literalIDs[literal] = Int32(literals.count)
+                        literals.append(literal)
+                        return Int32(literals.count - 1)
+                    }
                 }
-                requirements.append(required.sorted().map { literal in
-                    if let id = literalIDs[literal] { return id }
-                    literalIDs[literal] = Int32(literals.count)
-                    literals.append(literal)
-                    return Int32(literals.count - 1)
-                })
+                requirementStart.append(requiredIDs.count)
             }
-            self.requirements = requirements
+            self.requiredIDs = requiredIDs
+            self.requirementStart = requirementStart
             scanner = prefilter ? LiteralScanner(literals) : nil
         }
 
         /// False when the prefilter proves the slot's pattern cannot match.
         @inline(__always) func canMatch(_ slot: Int, found: [Bool]) -> Bool {
-            let needed = requirements[slot]
-            if needed.isEmpty { return true }
-            for id in needed where found[Int(id)] { return true }
-            return false
+            let start = requirementStart[slot], end = requirementStart[slot + 1]
+            if start == end { return true }
+            return requiredIDs.withUnsafeBufferPointer { ids in
+                found.withUnsafeBufferPointer { seen in
+                    for index in start..<end where seen[Int(ids[index])] { return true }
+                    return false
+                }
+            }
         }
     }
 
