@@ -134,23 +134,18 @@ public struct Pipeline: Sendable {
         var inputs: [InputRecord] = []
         var reports: [ReportAnalysis] = []
         var diagnostics: [Diagnostic] = []
-        var seen: [String: String] = [:]
+        var ids = ReportIDs()
         stream(paths: paths, excluding: excluding, onInput: { record, found in
             inputs.append(record)
             diagnostics += found
         }, onReport: { _, analysis in
             var analysis = analysis
-            // Ids are unique in a run: a duplicate is an error and is renamed id~2, as the summary does.
-            if let first = seen[analysis.id] {
-                var n = 2
-                while seen["\(analysis.id)~\(n)"] != nil { n += 1 }
-                let renamed = "\(analysis.id)~\(n)"
-                diagnostics.append(Diagnostic(.error, file: analysis.document.source, code: "duplicate-id",
-                                              "report id '\(analysis.id)' already used by \(first); this one is reported as '\(renamed)'"))
-                analysis.document.id = renamed
-                for index in analysis.findings.indices { analysis.findings[index].reportID = renamed }
+            let (id, duplicate) = ids.claim(analysis.id, source: analysis.document.source)
+            if let duplicate {
+                diagnostics.append(duplicate)
+                analysis.document.id = id
+                for index in analysis.findings.indices { analysis.findings[index].reportID = id }
             }
-            seen[analysis.id] = analysis.document.source
             reports.append(analysis)
         })
         inputs.sort { Array($0.file.utf8).lexicographicallyPrecedes(Array($1.file.utf8)) }

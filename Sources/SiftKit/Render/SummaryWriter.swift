@@ -46,7 +46,6 @@ public struct SummaryWriter {
 
         // Pass 1: duplicate ids, renamed in report order exactly as a single run would.
         var renames: [ReportKey: String] = [:]
-        var firstSource: [String: String] = [:]
         // Each shard's records are in key order; a duplicate is "later" by key, so every reader can be
         // scanned on its own for ids and the renames decided in key order afterwards.
         var headers: [ReportRecordHeader] = []
@@ -55,17 +54,12 @@ public struct SummaryWriter {
             while let header = try reader.next(ReportRecordHeader.self) { headers.append(header) }
         }
         headers.sort { $0.key < $1.key }
+        var ids = ReportIDs()
         for record in headers {
-            if let first = firstSource[record.id] {
-                var n = 2
-                while firstSource["\(record.id)~\(n)"] != nil { n += 1 }
-                let renamed = "\(record.id)~\(n)"
-                renames[record.key] = renamed
-                firstSource[renamed] = record.source
-                state.diagnostics.append(Diagnostic(.error, file: record.source, code: "duplicate-id",
-                                                    "report id '\(record.id)' already used by \(first); this one is reported as '\(renamed)'"))
-            } else {
-                firstSource[record.id] = record.source
+            let (id, duplicate) = ids.claim(record.id, source: record.source)
+            if let duplicate {
+                renames[record.key] = id
+                state.diagnostics.append(duplicate)
             }
         }
         if !renames.isEmpty {

@@ -19,20 +19,16 @@ public struct WorkbenchCorpus: Sendable {
         var inputs = walkDiagnostics.map { InputRecord(file: $0.file, status: .skipped, reports: 0, reason: $0.message) }
         var diagnostics = walkDiagnostics
         var documents: [Document] = []
-        var seen: [String: String] = [:]
+        var reportIDs = ReportIDs()
         for (file, result) in zip(files, ingested) {
             diagnostics += result.diagnostics
             var ids: [String] = []
             for var document in result.documents {
-                if let first = seen[document.id] {
-                    var n = 2
-                    while seen["\(document.id)~\(n)"] != nil { n += 1 }
-                    let renamed = "\(document.id)~\(n)"
-                    diagnostics.append(Diagnostic(.error, file: file, code: "duplicate-id",
-                                                  "report id '\(document.id)' already used by \(first); this one is reported as '\(renamed)'"))
-                    document.id = renamed
+                let (id, duplicate) = reportIDs.claim(document.id, source: file)
+                if let duplicate {
+                    diagnostics.append(duplicate)
+                    document.id = id
                 }
-                seen[document.id] = file
                 ids.append(document.id)
                 documents.append(document)
             }
