@@ -272,7 +272,7 @@ public struct CSVIngester: StreamingIngester {
         mutating func add(_ row: [String], number: Int, line: Int, emit: (IngestEvent) -> Void) {
             func cell(_ index: Int?) -> String? {
                 guard let index else { return nil }
-                let value = row[index].trimmingCharacters(in: .whitespacesAndNewlines)
+                let value = row[index].trimmingWhitespaceAndNewlines()
                 return value.isEmpty ? nil : value
             }
             let id = cell(layout.idColumn) ?? "\(stem)-row\(number)"
@@ -319,8 +319,10 @@ public struct CSVIngester: StreamingIngester {
             var text = ""
             var declared: [DeclaredSection] = []
             for (index, values) in group.texts.enumerated() where !values.isEmpty {
-                let title = layout.header[layout.textColumns[index]].trimmingCharacters(in: .whitespaces)
-                let body = values.joined(separator: "\n\n").replacingOccurrences(of: "\r\n", with: "\n")
+                let title = layout.header[layout.textColumns[index]].trimmingWhitespace()
+                let joined = values.joined(separator: "\n\n")
+                // Most cells hold no CR at all: then there is nothing to replace.
+                let body = joined.utf8.contains(0x0D) ? joined.replacingOccurrences(of: "\r\n", with: "\n") : joined
                 DocumentText.appendSection(title: title, body: body, to: &text, declared: &declared)
             }
             emit(.document(Document(id: group.id, source: source, format: .csv, metadata: metadata, text: text, declaredSections: declared)))

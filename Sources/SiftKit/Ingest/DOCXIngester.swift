@@ -129,7 +129,7 @@ public struct DOCXIngester: Ingester {
         if names.contains("docProps/core.xml") {
             if let core = try? XMLTree.parse(try extract("docProps/core.xml", from: archive)) {
                 for element in core.root.elements {
-                    let value = element.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                    let value = element.text.trimmingWhitespaceAndNewlines()
                     guard !value.isEmpty else { continue }
                     if element.name == "title" { metadata.append(("title", value)) }
                     if element.name == "created" { metadata.append(("created", value)) }
@@ -264,11 +264,11 @@ struct WordBodyReader {
         let outline = properties?.elements.first { $0.name == "outlineLvl" }?.attribute("val").flatMap(Int.init)
         var runs: [(text: String, bold: Bool)] = []
         WordBodyReader.collectRuns(p, into: &runs)
-        let text = runs.map(\.text).joined().trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = runs.map(\.text).joined().trimmingWhitespaceAndNewlines()
         guard !text.isEmpty else { return }
         let isList = (numbering != nil && numID != "0") || (numbering == nil && style.map(styles.isList) == true)
         let styledHeading = style.map(styles.isHeading) == true || (outline.map { (0...8).contains($0) } ?? false)
-        let visible = runs.filter { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }
+        let visible = runs.filter { !$0.text.trimmingWhitespace().isEmpty }
         let boldTitle = !visible.isEmpty && visible.allSatisfy(\.bold) && WordBodyReader.isShortTitle(text)
         if (styledHeading || boldTitle) && !text.contains("\n") {
             blocks.append(Block(kind: .heading, text: text))
@@ -308,7 +308,7 @@ struct WordBodyReader {
                     var runs: [(text: String, bold: Bool)] = []
                     collectRuns(child, into: &runs)
                     let text = runs.map(\.text).joined().split(whereSeparator: \.isNewline).joined(separator: " ")
-                        .trimmingCharacters(in: .whitespaces)
+                        .trimmingWhitespace()
                     if !text.isEmpty { parts.append(text) }
                 case "tcPr", "del", "moveFrom": break
                 default: visit(child)

@@ -6,11 +6,11 @@ import Foundation
 /// write them; a date that does not exist (31/02/2024) is not understood.
 public enum IncidentDate {
     public static func normalize(_ raw: String) -> String? {
-        var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        var text = raw.trimmingWhitespaceAndNewlines()
         guard !text.isEmpty, text.count <= 40 else { return nil }
         // Drop a trailing time: "T14:30:00Z", " 14:30", " 14:30:00.000", " 2:30 PM".
         if let t = text.firstIndex(where: { $0 == "T" || $0 == " " }), text[text.index(after: t)...].contains(":") {
-            let time = text[text.index(after: t)...].trimmingCharacters(in: .whitespaces)
+            let time = String(text[text.index(after: t)...]).trimmingWhitespace()
             let timeOK = time.allSatisfy { $0.isNumber || ":.+-Z ".contains($0) || "APMapm".contains($0) } && time.first?.isNumber == true
             guard timeOK else { return nil }
             text = String(text[..<t])

@@ -20,7 +20,7 @@ public struct PlainTextIngester: Ingester {
         diagnostics += frontMatter.diagnostics
         let stem = ((source as NSString).lastPathComponent as NSString).deletingPathExtension
         var metadata = frontMatter.fields
-        let id = metadata.first { $0.key == "id" }?.value.trimmingCharacters(in: .whitespaces) ?? stem
+        let id = metadata.first { $0.key == "id" }?.value.trimmingWhitespace() ?? stem
         if !metadata.contains(where: { $0.key == "id" }) { metadata.insert(("id", id), at: 0) }
         let document = Document(id: id.isEmpty ? stem : id, source: source, format: .text, metadata: metadata, text: text,
                                 bodyStart: frontMatter.bodyStart)
@@ -54,7 +54,7 @@ struct FrontMatter {
         var opened = false
         for (rawLine, lineLength) in text.linesWithLengths(limit: 200) {
             lineNumber += 1
-            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+            let line = String(rawLine).trimmingWhitespaceAndNewlines()
             defer { offset += lineLength }
             if line == "---" {
                 if lineNumber == 1 && fields.isEmpty && !opened { opened = true; continue }
@@ -65,10 +65,10 @@ struct FrontMatter {
             }
             if line.isEmpty { continue }
             if let colon = line.firstIndex(of: ":"), colon != line.startIndex {
-                let key = line[..<colon].trimmingCharacters(in: .whitespaces)
+                let key = String(line[..<colon]).trimmingWhitespace()
                 let isKey = key.count <= 40 && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == " " }
                 if isKey {
-                    let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                    let value = String(line[line.index(after: colon)...]).trimmingWhitespace()
                     fields.append((key.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_"), value))
                     continue
                 }

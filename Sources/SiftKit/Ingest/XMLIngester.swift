@@ -68,7 +68,7 @@ public struct XMLIngester: Ingester {
 
     private func document(from report: XMLElement, source: String, fallbackID: String, diagnostics: inout [Diagnostic]) -> Document {
         var metadata: [(key: String, value: String)] = []
-        let id = report.attribute("id")?.trimmingCharacters(in: .whitespaces) ?? fallbackID
+        let id = report.attribute("id")?.trimmingWhitespace() ?? fallbackID
         metadata.append(("id", id.isEmpty ? fallbackID : id))
         for attribute in report.attributes where attribute.name != "id" {
             metadata.append((attribute.name.lowercased(), attribute.value))
@@ -82,15 +82,15 @@ public struct XMLIngester: Ingester {
                     diagnostics.append(Diagnostic(.warning, file: source, line: child.line, code: "meta-without-name", "<meta> without a name attribute ignored"))
                     continue
                 }
-                metadata.append((name.lowercased(), child.text.trimmingCharacters(in: .whitespacesAndNewlines)))
+                metadata.append((name.lowercased(), child.text.trimmingWhitespaceAndNewlines()))
             case "section":
-                let title = (child.attribute("title") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                let title = (child.attribute("title") ?? "").trimmingWhitespaceAndNewlines()
                 let titleStart = text.utf8.count
                 text += title
                 let titleEnd = text.utf8.count
                 text += "\n\n"
                 let bodyStart = text.utf8.count
-                text += child.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                text += child.text.trimmingWhitespaceAndNewlines()
                 let bodyEnd = text.utf8.count
                 text += "\n\n"
                 declared.append(DeclaredSection(title: title, titleRange: TextRange(titleStart, titleEnd), bodyRange: TextRange(bodyStart, bodyEnd)))

@@ -152,7 +152,7 @@ public struct XMLMapping: Sendable, Equatable {
             do {
                 func value(_ path: String?) throws(XPathError) -> String? {
                     guard let path else { return nil }
-                    let text = try document.string(path, from: node)?.trimmingCharacters(in: .whitespacesAndNewlines)
+                    let text = try document.string(path, from: node)?.trimmingWhitespaceAndNewlines()
                     return text?.isEmpty == false ? text : nil
                 }
                 let id = try value(self.id) ?? fallbackID
@@ -174,8 +174,8 @@ public struct XMLMapping: Sendable, Equatable {
                 for section in sections {
                     for element in try document.select(section.element, from: node) {
                         let title = try section.title ?? document.string(section.titleFrom!, from: element)?
-                            .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-                        let body = element.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                            .trimmingWhitespaceAndNewlines() ?? ""
+                        let body = element.text.trimmingWhitespaceAndNewlines()
                         guard !body.isEmpty else { continue }
                         DocumentText.appendSection(title: title, body: body, to: &text, declared: &declared)
                     }
