@@ -129,9 +129,10 @@ public struct CSVIngester: StreamingIngester {
 
     func read(_ underlying: InputStream, source: String, emit: (IngestEvent) -> Void) {
         let stream = CheckedInputStream(underlying)
-        let reader: CSVReader
+        let reader = CSVRecords(stream)
+        let headerRow: [String]
         do {
-            reader = try CSVReader(stream: stream, hasHeaderRow: true)
+            headerRow = try reader.readHeader()
         } catch {
             let message = stream.isUTF16 ? "skipped: CSV is UTF-16; save it as UTF-8 (CSV UTF-8 in Excel)"
                 : stream.bytesRead == 0 || (error as? CSVError).map { if case .cannotReadHeaderRow = $0 { true } else { false } } == true
@@ -142,7 +143,7 @@ public struct CSVIngester: StreamingIngester {
             return emit(.diagnostic(Diagnostic(.error, file: source, line: 1, code: "utf16",
                                                "skipped: CSV is UTF-16; save it as UTF-8 (CSV UTF-8 in Excel)")))
         }
-        let header = (reader.headerRow ?? []).map { $0.replacingOccurrences(of: "\u{FEFF}", with: "") }
+        let header = headerRow.map { $0.replacingOccurrences(of: "\u{FEFF}", with: "") }
         var lineAfterHeader = 1 + CSVIngester.lineBreaks(in: header)
 
         // Columns: a forced preset, else the detected one; --columns overrides the fields it names.
@@ -345,6 +346,47 @@ enum DocumentText {
     }
 }
 
+/// Rows of a CSV file for CSV.swift, read a run of whole records at a time: the checked stream hands over
+/// the complete records it holds (about 64 KiB), and each run is parsed from a String. CSV.swift reads a
+/// String several times faster than a stream, which it decodes a byte at a time through three iterators;
+/// the rows are the same, because a run ends where CSV.swift would end a row (a line break outside quotes).
+final class CSVRecords {
+    private let stream: CheckedInputStream
+    private var reader: CSVReader?
+    /// Why reading stopped early, if it did.
+    private(set) var error: Error?
+
+    init(_ stream: CheckedInputStream) {
+        self.stream = stream
+    }
+
+    /// Opens the stream and reads the header row, failing as `CSVReader(stream:hasHeaderRow: true)` does.
+    func readHeader() throws -> [String] {
+        if stream.streamStatus == .notOpen { stream.open() }
+        guard stream.streamStatus == .open else { throw CSVError.cannotOpenFile }
+        guard let records = stream.nextRecords() else {
+            throw stream.readFailed ? CSVError.cannotReadFile : CSVError.cannotReadHeaderRow
+        }
+        let first = try CSVReader(string: records, hasHeaderRow: true)
+        reader = first
+        return first.headerRow ?? []
+    }
+
+    /// The next row, nil at the end of the file (or where reading failed: see ``error``).
+    func next() -> [String]? {
+        while true {
+            if let row = reader?.next() { return row }
+            guard let records = stream.nextRecords() else {
+                if stream.readFailed && error == nil {
+                    error = stream.streamError.map { CSVError.streamErrorHasOccurred(error: $0) } ?? CSVError.cannotReadFile
+                }
+                return nil
+            }
+            reader = try? CSVReader(string: records)
+        }
+    }
+}
+
 /// Wraps the file's stream for CSV.swift: replaces invalid UTF-8 with U+FFFD (so one bad byte does not
 /// stop the reader), notices UTF-16, and follows the quoting as CSV.swift does to find a quote that is
 /// never closed (CSV.swift silently reads to the end of the file) and undoubled quotes inside quoted cells.
@@ -365,6 +407,14 @@ final class CheckedInputStream: InputStream {
     private var line = 1
     private var previousCR = false
     private var quoteLine = 0
+    /// Output not yet handed over by ``nextRecords()``, and how many of its bytes are whole records.
+    private var pending: [UInt8] = []
+    private var pendingRecords = 0
+    /// End of the last whole record in the latest output (a line break outside quotes), if any.
+    private var lastRecordEnd: Int?
+    /// True once reading the underlying stream failed.
+    private(set) var readFailed = false
+    private var outputSeen = false
 
     init(_ base: InputStream) {
         self.base = base
@@ -390,6 +440,36 @@ final class CheckedInputStream: InputStream {
         }
         return outputPosition < output.count
     }
+    /// The next run of whole records as text (UTF-8, repaired, without a BOM), or nil at the end of the input.
+    /// The rest of the input goes with the last run, complete or not (an unclosed quote, no final line break), and
+    /// so does what was read before a failure (``readFailed``).
+    func nextRecords() -> String? {
+        while pendingRecords == 0 {
+            if baseEnded || readFailed {
+                guard !pending.isEmpty else { return nil }
+                pendingRecords = pending.count
+                break
+            }
+            if !refill() {
+                readFailed = true
+                continue
+            }
+            var start = outputPosition
+            // As CSV.swift's reader: a UTF-8 byte order mark at the start of the first output is not text.
+            if !outputSeen, !output.isEmpty {
+                outputSeen = true
+                if !isUTF16, output.starts(with: [0xEF, 0xBB, 0xBF]) { start += 3 }
+            }
+            if let end = lastRecordEnd { pendingRecords = pending.count + max(0, end - start) }
+            pending += output[min(start, output.count)...]
+            outputPosition = output.count
+        }
+        let text = String(decoding: pending[..<pendingRecords], as: UTF8.self)
+        pending.removeSubrange(..<pendingRecords)
+        pendingRecords = 0
+        return text
+    }
+
     override func getBuffer(_ buffer: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, length len: UnsafeMutablePointer<Int>) -> Bool { false }
 
     override func read(_ buffer: UnsafeMutablePointer<UInt8>, maxLength len: Int) -> Int {
@@ -458,8 +538,14 @@ final class CheckedInputStream: InputStream {
 
     private func track(_ bytes: ArraySlice<UInt8>) {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ",")
-        for byte in bytes {
+        lastRecordEnd = nil
+        for index in bytes.indices {
+            let byte = bytes[index]
             let isBreak = byte == 0x0A || byte == 0x0D
+            // A line break outside quotes ends a record (CRLF once, after its LF).
+            if isBreak, state != .quoted, byte == 0x0A || (index + 1 < bytes.endIndex && bytes[index + 1] != 0x0A) {
+                lastRecordEnd = index + 1
+            }
             switch state {
             case .fieldStart:
                 if byte == quote { state = .quoted; quoteLine = line } else if byte != comma && !isBreak { state = .unquoted }
