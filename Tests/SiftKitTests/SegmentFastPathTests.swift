@@ -107,4 +107,29 @@ struct SegmentFastPathTests {
         #expect(fast.map(\.title).contains("WARD ENVIRONMENT AND ESTATES"))
         #expect(!fast.map(\.title).contains("ROSC CALLED"))
     }
+
+    @Test(arguments: ["Corpora/formats", "Corpora/hostile", "Corpora/sample"])
+    func declaredTitlesAreClassifiedTheSame(folder: String) throws {
+        let documents = try Self.documents(in: folder).filter { !$0.declaredSections.isEmpty }
+        #expect(documents.count > 2)
+        for document in documents {
+            let (fast, general) = try Self.sectionsBothWays(document)
+            #expect(fast == general, "\(document.source)")
+        }
+    }
+
+    @Test func classifyFastPathOnTrickyTitles() throws {
+        let lexicon = try Support.loadDefaultLexicon()
+        let fast = Sectionizer(rules: lexicon.sectionRules)
+        var general = fast
+        general.asciiFastPath = false
+        let titles = ["inc_notes", " IN07 Description of what happened ", "F001 - Describe what happened", "Findings - other", "1.", "",
+                      "   ", "2", "1. 2", "**", "Root cause:", "Recommendations\t", "Action\u{07} plan", "Caf\u{E9}", "Coroner\u{2019}s concerns",
+                      "Summary -", "- Summary", "x - Findings", "Findings - ", "AC001 - What was done immediately to reduce harm caused by the event?"]
+        for title in titles {
+            let a = fast.classify(title, matchData: MatchData()), b = general.classify(title, matchData: MatchData())
+            #expect(a?.0 == b?.0 && a?.1 == b?.1 && a?.2 == b?.2, "\(title)")
+        }
+        #expect(fast.classify("F001 - Describe what happened", matchData: MatchData())?.0 != nil)
+    }
 }

@@ -152,7 +152,13 @@ public struct Sectionizer: Sendable {
     /// ``classify(_:matchData:)`` of `line[title]`, a title cleaned from an ASCII normalised line.
     private func classifyCleanedASCII(_ line: UnsafeBufferPointer<UInt8>, _ title: Range<Int>,
                                       matchData: MatchData) -> (String, SectionRole, String?)? {
-        let cleaned = Sectionizer.cleanASCII(line, title, matchData: matchData) ?? title
+        classifyASCII(line, Sectionizer.cleanASCII(line, title, matchData: matchData) ?? title, matchData: matchData)
+    }
+
+    /// The rule for `line[cleaned]`, a cleaned ASCII title: the first that matches it whole, else the first
+    /// that matches the part before " - ".
+    private func classifyASCII(_ line: UnsafeBufferPointer<UInt8>, _ cleaned: Range<Int>,
+                               matchData: MatchData) -> (String, SectionRole, String?)? {
         if let index = firstMatchingRule(UnsafeBufferPointer(rebasing: line[cleaned]), matchData: matchData) {
             return (rules[index].category, rules[index].role, rules[index].id)
         }
@@ -176,7 +182,17 @@ public struct Sectionizer: Sendable {
 
     /// The section category for a heading title, by the first rule that matches it whole.
     public func classify(_ title: String, matchData: MatchData) -> (String, SectionRole, String?)? {
-        let cleaned = Sectionizer.clean(NormalizedText(title.utf8, range: TextRange(0, title.utf8.count)).string) ?? title
+        // Titles that are ASCII once normalised (declared sections of every XML and CSV report): on bytes.
+        let normalized = NormalizedText(title.utf8, range: TextRange(0, title.utf8.count))
+        if asciiFastPath, normalized.bytes.allSatisfy({ $0 < 0x80 }) {
+            let found: (String, SectionRole, String?)?? = normalized.bytes.withUnsafeBufferPointer { line in
+                // Nothing left once cleaned: the general path below matches the title as given.
+                guard let cleaned = Sectionizer.cleanASCII(line, 0..<line.count, matchData: matchData) else { return .none }
+                return .some(classifyASCII(line, cleaned, matchData: matchData))
+            }
+            if let found { return found }
+        }
+        let cleaned = Sectionizer.clean(normalized.string) ?? title
         var bytes = Array(cleaned.utf8)
         return bytes.withUnsafeMutableBufferPointer { buffer in
             let subject = UnsafeBufferPointer(buffer)
@@ -255,9 +271,22 @@ public struct Sectionizer: Sendable {
         if let numberingEnd = (try? numbering.firstMatch(in: UnsafeBufferPointer(rebasing: line[start..<end]), using: matchData))?.upperBound {
             start += numberingEnd
         }
-        while end > start, ":;.-,= ".utf8.contains(line[end - 1]) { end -= 1 }
-        while start < end, "-:. ".utf8.contains(line[start]) { start += 1 }
+        while end > start, isTrailingPunctuation(line[end - 1]) { end -= 1 }
+        while start < end, isLeadingPunctuation(line[start]) { start += 1 }
         return start < end ? start..<end : nil
+    }
+
+    /// The characters ``clean(_:)`` removes after a title: `:;.-,=` and space.
+    private static func isTrailingPunctuation(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: ","), UInt8(ascii: "="), 0x20: true
+        default: false
+        }
+    }
+
+    /// The characters ``clean(_:)`` removes before a title: `-:.` and space.
+    private static func isLeadingPunctuation(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "-") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: ".") || byte == 0x20
     }
 
     /// `line[range].split(separator: " ").count` for ASCII text.

@@ -23,6 +23,12 @@ public struct SentenceSplitter: Sendable {
 
     /// Sentence ranges within `range` of `bytes` (UTF-8 of the report text).
     public func sentences(in bytes: [UInt8], range: TextRange) -> [TextRange] {
+        bytes.withUnsafeBufferPointer { sentences(in: $0, range: range) }
+    }
+
+    /// Sentence ranges within `range` of `bytes` (UTF-8 of the report text), read in place.
+    public func sentences(in bytes: UnsafeBufferPointer<UInt8>, range: TextRange) -> [TextRange] {
+        precondition(range.start >= 0 && range.end <= bytes.count, "range outside the text")
         var result: [TextRange] = []
         var blockStart: Int? = nil
         var blockEnd = range.start
@@ -58,17 +64,17 @@ public struct SentenceSplitter: Sendable {
         return result
     }
 
-    private func trim(_ bytes: [UInt8], _ start: Int, _ end: Int) -> (Int, Int) {
+    private func trim(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (Int, Int) {
         var s = start, e = end
         while s < e, isSpace(bytes, s) { s += spaceWidth(bytes, s) }
         while e > s, bytes[e - 1] == 0x20 || bytes[e - 1] == 0x09 || bytes[e - 1] == 0x0D { e -= 1 }
         return (s, e)
     }
 
-    private func isSpace(_ bytes: [UInt8], _ i: Int) -> Bool { spaceWidth(bytes, i) > 0 }
+    private func isSpace(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool { spaceWidth(bytes, i) > 0 }
 
     /// Width of a space-like character at `i` (ASCII space/tab, U+00A0, U+2000-U+200A, U+202F), else 0.
-    private func spaceWidth(_ bytes: [UInt8], _ i: Int) -> Int {
+    private func spaceWidth(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
         let b = bytes[i]
         if b == 0x20 || b == 0x09 || b == 0x0C || b == 0x0B { return 1 }
         if b == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0xA0 { return 2 }
@@ -77,7 +83,7 @@ public struct SentenceSplitter: Sendable {
     }
 
     /// End of a bullet or list marker at the start of a line ("•", "-", "*", "1.", "2)", "(a)", "iv."), if any.
-    private func listMarkerEnd(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int? {
+    private func listMarkerEnd(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
         let b = bytes[start]
         // Bullets: - * + • ▪ ‣ ◦ · – —
         if b == UInt8(ascii: "-") || b == UInt8(ascii: "*") || b == UInt8(ascii: "+") {
@@ -110,7 +116,7 @@ public struct SentenceSplitter: Sendable {
     }
 
     /// Chronology lines: "14.30", "02:15", "1430hrs", "21/06/2018 ..."
-    private func startsWithTime(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Bool {
+    private func startsWithTime(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         var i = start
         while i < end, isDigit(bytes[i]) { i += 1 }
         let digits = i - start
@@ -130,7 +136,7 @@ public struct SentenceSplitter: Sendable {
     }
 
     /// Splits one block at sentence-final punctuation followed by a space and a sentence start.
-    private func split(_ bytes: [UInt8], _ block: TextRange, into result: inout [TextRange]) {
+    private func split(_ bytes: UnsafeBufferPointer<UInt8>, _ block: TextRange, into result: inout [TextRange]) {
         var start = block.start
         var i = block.start
         while i < block.end {
@@ -163,7 +169,7 @@ public struct SentenceSplitter: Sendable {
         append(bytes, TextRange(start, block.end), into: &result)
     }
 
-    private func append(_ bytes: [UInt8], _ range: TextRange, into result: inout [TextRange]) {
+    private func append(_ bytes: UnsafeBufferPointer<UInt8>, _ range: TextRange, into result: inout [TextRange]) {
         var (s, e) = trim(bytes, range.start, range.end)
         while e - s > maximumSentenceLength {
             // Cut at the last space before the limit, else at a character boundary.
@@ -180,13 +186,13 @@ public struct SentenceSplitter: Sendable {
         appendTrimmed(bytes, s, e, into: &result)
     }
 
-    private func appendTrimmed(_ bytes: [UInt8], _ start: Int, _ end: Int, into result: inout [TextRange]) {
+    private func appendTrimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into result: inout [TextRange]) {
         let (s, e) = trim(bytes, start, end)
         // Keep sentences that hold at least one letter or digit.
         if s < e, bytes[s..<e].contains(where: { isAlphanumeric($0) || $0 >= 0x80 }) { result.append(TextRange(s, e)) }
     }
 
-    private func startsSentence(_ bytes: [UInt8], _ i: Int, _ end: Int) -> Bool {
+    private func startsSentence(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> Bool {
         let b = bytes[i]
         if isUpperLetter(b) || isDigit(b) { return true }
         if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") || b == UInt8(ascii: "(") || b == UInt8(ascii: "[") { return true }
@@ -195,11 +201,18 @@ public struct SentenceSplitter: Sendable {
     }
 
     /// Is the word ending just before `dot` an abbreviation or an initial ("J. Smith")?
-    private func isAbbreviation(_ bytes: [UInt8], _ blockStart: Int, _ dot: Int) -> Bool {
+    private func isAbbreviation(_ bytes: UnsafeBufferPointer<UInt8>, _ blockStart: Int, _ dot: Int) -> Bool {
         var s = dot
         while s > blockStart, isAlphanumeric(bytes[s - 1]) || bytes[s - 1] == UInt8(ascii: ".") { s -= 1 }
         guard s < dot else { return false }
-        let word = String(decoding: bytes[s..<dot], as: UTF8.self).lowercased()
+        // The word is ASCII letters, digits and dots: lower-cased byte by byte, as lowercased() would.
+        let word = String(unsafeUninitializedCapacity: dot - s) { buffer in
+            for offset in 0..<(dot - s) {
+                let byte = bytes[s + offset]
+                buffer[offset] = isUpperLetter(byte) ? byte | 0x20 : byte
+            }
+            return dot - s
+        }
         if abbreviations.contains(word) { return true }
         // A single capital letter: an initial.
         if dot - s == 1, isUpperLetter(bytes[s]) { return true }
