@@ -59,10 +59,16 @@ public final class Pattern: @unchecked Sendable {
     /// The first match at or after `start` in `subject`, as a byte range, or nil.
     ///
     /// Throws ``MatchError`` when PCRE2 stops on its match or depth limit or another error.
-    public func firstMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, using matchData: MatchData) throws(MatchError) -> Range<Int>? {
+    ///
+    /// `subjectIsValidUTF8`: the caller guarantees that `subject` is valid UTF-8 (it was made from a Swift
+    /// `String`), so PCRE2 skips its check of the whole subject on every call. Never pass true for bytes
+    /// read from a file: PCRE2's behaviour on invalid UTF-8 it was told is valid is undefined.
+    public func firstMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, using matchData: MatchData,
+                           subjectIsValidUTF8: Bool = false) throws(MatchError) -> Range<Int>? {
         precondition(start >= 0 && start <= subject.count, "start offset outside the subject")
         let base = subject.baseAddress ?? Pattern.emptySubjectAddress
-        let rc = pcre2_match_8(code, base, subject.count, start, 0, matchData.pointer(capacity: captureCount + 1), matchContext)
+        let options: UInt32 = subjectIsValidUTF8 ? PCRE2_NO_UTF_CHECK : 0
+        let rc = pcre2_match_8(code, base, subject.count, start, options, matchData.pointer(capacity: captureCount + 1), matchContext)
         if rc == PCRE2_ERROR_NOMATCH { return nil }
         if rc < 0 { throw MatchError(code: Int(rc), message: Pattern.message(for: rc)) }
         let ovector = pcre2_get_ovector_pointer_8(matchData.data!)!
@@ -70,10 +76,14 @@ public final class Pattern: @unchecked Sendable {
     }
 
     /// Every non-overlapping match in `subject`, left to right.
-    public func allMatches(in subject: UnsafeBufferPointer<UInt8>, using matchData: MatchData) throws(MatchError) -> [Range<Int>] {
+    public func allMatches(in subject: UnsafeBufferPointer<UInt8>, using matchData: MatchData,
+                           subjectIsValidUTF8: Bool = false) throws(MatchError) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
         var position = 0
-        while position <= subject.count, let range = try firstMatch(in: subject, from: position, using: matchData) {
+        // The whole subject is checked once, on the first call, unless the caller vouches for it.
+        var checked = subjectIsValidUTF8
+        while position <= subject.count, let range = try firstMatch(in: subject, from: position, using: matchData, subjectIsValidUTF8: checked) {
+            checked = true
             ranges.append(range)
             // An empty match must still move on, by one whole UTF-8 character.
             if range.isEmpty {

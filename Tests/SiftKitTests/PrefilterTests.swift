@@ -6,34 +6,45 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     @Test(arguments: [
-        (#"\bwas\s+not\s+escalated\b"#, ["escalated"]),
-        (#"\b(?:registrar|consultant)\s+(?:did\s+not|failed\s+to)\s+attend"#, ["consultant", "registrar"]),
-        (#"\bCTG\b"#, ["ctg"]),
-        (#"pre-?eclamp\w*"#, ["pre-eclamp", "preeclamp"]),
-        (#"hand(?:ed)?\s*over"#, ["over"]),
+        (#"\bwas\s+not\s+escalated\b"#, [["escalated"], ["not"], ["was"]]),
+        (#"\b(?:registrar|consultant)\s+(?:did\s+not|failed\s+to)\s+attend"#,
+         [["consultant", "registrar"], ["attend"], ["did", "failed"], ["not", "to"]]),
+        (#"\bCTG\b"#, [["ctg"]]),
+        (#"pre-?eclamp\w*"#, [["pre-eclamp", "preeclamp"]]),
+        (#"hand(?:ed)?\s*over"#, [["hand"], ["over"]]),
+        (#"(?:late|delayed)\s+(?:escalation|referral)|not\s+escalated"#, [["escalated", "escalation", "referral"], ["delayed", "late", "not"]]),
         (#"(?:a|b)+c"#, nil),
         (#".*"#, nil),
         (#"\w+\s+\w+"#, nil),
         (#"(?i)abc"#, nil),
-    ] as [(String, [String]?)])
-    func requiredLiterals(_ pattern: String, _ expected: [String]?) {
-        let found = RequiredLiterals.extract(pattern).map { Array($0).sorted() }
+        (#"(?:x\s+)?escalat"#, [["escalat"]]),
+        (#"(?:no|never)?\s*escalat"#, [["escalat"]]),
+    ] as [(String, [[String]]?)])
+    func requiredLiterals(_ pattern: String, _ expected: [[String]]?) {
+        let found = RequiredLiterals.extract(pattern).map { $0.map { Array($0).sorted() } }
         #expect(found == expected, "\(pattern)")
     }
 
-    @Test func requiredLiteralIsInEveryMatch() throws {
-        // For every default target rule with a requirement, its own match examples contain a literal.
+    @Test func requiredLiteralsHoldInEveryMatchExample() throws {
+        // For every default target and context rule with a requirement, each of its own match examples
+        // contains a literal of every clause.
         let lexicon = try LexiconLoader().load(path: PrefilterTests.root.appendingPathComponent("Lexicons/default").path)
         var checked = 0
-        for rule in lexicon.targets {
-            guard let required = RequiredLiterals.extract(rule.pattern.source) else { continue }
-            for example in rule.matchExamples {
+        var withSeveral = 0
+        let rules = lexicon.targets.map { ($0.id, $0.pattern, $0.matchExamples) } + lexicon.contextRules.map { ($0.id, $0.trigger, $0.matchExamples) }
+        for (id, pattern, examples) in rules {
+            guard let clauses = RequiredLiterals.extract(pattern.source) else { continue }
+            if clauses.count > 1 { withSeveral += 1 }
+            for example in examples {
                 let normalized = NormalizedText(example.text.utf8, range: TextRange(0, example.text.utf8.count)).string.lowercased()
-                #expect(required.contains { normalized.contains($0) }, "\(rule.id): \(required.sorted()) not in \(example.text)")
+                for clause in clauses {
+                    #expect(clause.contains { normalized.contains($0) }, "\(id): \(clause.sorted()) not in \(example.text)")
+                }
                 checked += 1
             }
         }
         #expect(checked > 100)
+        #expect(withSeveral > 300)
     }
 
     @Test func scannerFindsOverlappingLiterals() {

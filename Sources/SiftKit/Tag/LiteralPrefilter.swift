@@ -1,65 +1,107 @@
-/// Required literals of a regular expression: a set of strings of which at least one must occur
-/// (case-insensitively) in any text the pattern matches. Extracted from the pattern source by a
-/// small parser of the PCRE2 syntax the lexicon uses; anything it does not understand makes the
-/// answer "no requirement", which is always safe (the pattern then runs on every sentence).
+/// Required literals of a regular expression, as clauses: every clause is a set of strings of which
+/// at least one must occur (case-insensitively) in any text the pattern matches, and every clause must
+/// hold. "(?:registrar|consultant) (?:did not|failed to) attend" gives {consultant, registrar},
+/// {did, failed} and {attend}. Extracted from the pattern source by a small parser of the PCRE2 syntax
+/// the lexicon uses; anything it does not understand makes the answer "no requirement", which is always
+/// safe (the pattern then runs on every sentence).
 enum RequiredLiterals {
-    /// The any-of set for `pattern`, lower-cased, or nil when no useful requirement can be proven.
-    static func extract(_ pattern: String) -> Set<String>? {
+    /// At most this many clauses are kept per pattern, the most selective first.
+    static let maximumClauses = 4
+
+    /// A set of strings as a sorted array without repeats (small sets; arrays cost far less than `Set`
+    /// here, and sorting makes every order deterministic).
+    typealias Strings = [String]
+
+    static func normal(_ strings: [String]) -> Strings {
+        let sorted = strings.sorted()
+        var result: Strings = []
+        result.reserveCapacity(sorted.count)
+        for string in sorted where result.last != string { result.append(string) }
+        return result
+    }
+
+    /// The clauses for `pattern`, lower-cased, strongest first, or nil when no useful requirement can be proven.
+    static func extract(_ pattern: String) -> [Strings]? {
         var parser = Parser(Array(pattern.unicodeScalars))
         guard let info = parser.parseAlternation(), parser.atEnd else { return nil }
-        guard let required = info.bestRequirement, !required.isEmpty, required.allSatisfy({ $0.count >= 2 }) else { return nil }
-        return required
+        // A member that contains another member adds nothing: {hand, handed} is {hand}.
+        let minimal = info.allClauses.map { clause in
+            let members = clause.map { ($0, Array($0.utf8)) }
+            return members.filter { member in !members.contains { $0.0 != member.0 && contains(member.1, $0.1) } }.map(\.0)
+        }
+        let clauses = strongest(minimal)
+        return clauses.isEmpty ? nil : clauses
     }
 
     /// What a sub-pattern is known to match.
     struct Info {
         /// Every string it can match, when that set is small (nil: too many or unknown).
-        var exact: Set<String>?
-        /// A set of which one member must occur in anything it matches (nil: none known).
-        var required: Set<String>?
+        var exact: Strings?
+        /// Clauses that hold for anything it matches, besides `exact`.
+        var clauses: [Strings]
 
-        static let empty = Info(exact: [""], required: nil)
-        static let unknown = Info(exact: nil, required: nil)
+        static let empty = Info(exact: [""], clauses: [])
+        static let unknown = Info(exact: nil, clauses: [])
 
-        /// The requirement to use: the exact set itself when known, else `required`.
-        var bestRequirement: Set<String>? {
-            if let exact, !exact.contains("") { return exact }
-            return required
+        /// Whether the exact set is known and holds the empty string.
+        var mayBeEmpty: Bool { exact?.first == "" }
+
+        /// Every clause known: the exact set itself when it cannot be empty, and the others.
+        var allClauses: [Strings] {
+            if let exact, !exact.isEmpty, exact[0] != "" { return [exact] + clauses }
+            return clauses
         }
     }
 
     static let maximumExact = 24
 
-    /// Prefers the set whose shortest member is longest (fewer false hits), then the smaller set.
-    static func better(_ a: Set<String>?, _ b: Set<String>?) -> Set<String>? {
-        guard let a, !a.isEmpty, !a.contains("") else { return b }
-        guard let b, !b.isEmpty, !b.contains("") else { return a }
-        let ma = a.map(\.count).min()!, mb = b.map(\.count).min()!
-        if ma != mb { return ma > mb ? a : b }
-        return a.count <= b.count ? a : b
+    /// Whether `text` contains `part`, byte for byte (the literals are lower-case ASCII).
+    static func contains(_ t: [UInt8], _ p: [UInt8]) -> Bool {
+        guard p.count <= t.count else { return false }
+        return (0...(t.count - p.count)).contains { start in t[start..<(start + p.count)].elementsEqual(p) }
+    }
+
+    /// A clause is useful when none of its strings is shorter than two characters.
+    static func useful(_ clause: Strings) -> Bool { !clause.isEmpty && clause.allSatisfy { $0.utf8.count >= 2 } }
+
+    /// Useful clauses without repeats, the most selective first: the longest shortest member, then the
+    /// smaller set, then the strings themselves (so that the order is the same on every run).
+    static func strongest(_ clauses: [Strings]) -> [Strings] {
+        var unique: [Strings] = []
+        for clause in clauses where useful(clause) && !unique.contains(clause) { unique.append(clause) }
+        guard unique.count > 1 else { return unique }
+        let keyed = unique.map { (shortest: $0.map(\.utf8.count).min()!, clause: $0) }
+        return keyed.sorted { a, b in
+            if a.shortest != b.shortest { return a.shortest > b.shortest }
+            if a.clause.count != b.clause.count { return a.clause.count < b.clause.count }
+            return a.clause.lexicographicallyPrecedes(b.clause)
+        }.prefix(maximumClauses).map(\.clause)
     }
 
     static func concatenate(_ a: Info, _ b: Info) -> Info {
-        var exact: Set<String>? = nil
         if let x = a.exact, let y = b.exact, x.count * y.count <= maximumExact {
-            exact = Set(x.flatMap { p in y.map { p + $0 } })
+            let exact = x.count == 1 && y.count == 1 ? [x[0] + y[0]] : normal(x.flatMap { p in y.map { p + $0 } })
+            // Every string of a non-empty exact set contains a string of each part's clauses: it says it all.
+            if exact[0] != "" { return Info(exact: exact, clauses: []) }
+            return Info(exact: exact, clauses: (a.allClauses + b.allClauses).filter(useful))
         }
-        var required = better(a.bestRequirement, b.bestRequirement)
-        if let exact { required = better(required, exact.contains("") ? nil : exact) }
-        return Info(exact: exact, required: required)
+        // Ranked and cut only where options meet and at the end: ranking at every step cost more than it saved.
+        return Info(exact: nil, clauses: (a.allClauses + b.allClauses).filter(useful))
     }
 
+    /// One of the options matches, so a clause of each, joined, holds: the strongest with the strongest,
+    /// the second with the second (or the strongest where an option has only one).
     static func alternate(_ options: [Info]) -> Info {
-        var exact: Set<String>? = []
+        var exact: Strings? = []
         for option in options {
-            if let e = option.exact, let current = exact, current.count + e.count <= maximumExact { exact = current.union(e) } else { exact = nil }
+            if let e = option.exact, let current = exact, current.count + e.count <= maximumExact { exact = current + e } else { exact = nil }
         }
-        var required: Set<String>? = []
-        for option in options {
-            guard let r = option.bestRequirement, let current = required else { required = nil; break }
-            required = current.union(r)
-        }
-        return Info(exact: exact, required: required)
+        exact = exact.map(normal)
+        let perOption = options.map { strongest($0.allClauses) }
+        guard !perOption.contains(where: \.isEmpty) else { return Info(exact: exact, clauses: []) }
+        let depth = min(2, perOption.map(\.count).max() ?? 0)
+        let clauses = (0..<depth).map { rank in normal(perOption.flatMap { $0[min(rank, $0.count - 1)] }) }
+        return Info(exact: exact, clauses: strongest(clauses))
     }
 
     struct Parser {
@@ -83,11 +125,22 @@ enum RequiredLiterals {
 
         mutating func parseSequence() -> Info? {
             // Runs of exactly-known atoms are joined into longer literals before they meet an unknown atom.
+            // Single characters in a row are gathered as text first: set arithmetic per character was
+            // most of the cost of building the prefilter.
             var result = Info.empty
             var run = Info.empty
+            var text = ""
+            func flush() {
+                if !text.isEmpty { run = concatenate(run, Info(exact: [text], clauses: [])); text = "" }
+            }
             while let c = peek(), c != "|", c != ")" {
                 guard var atom = parseAtom() else { return nil }
                 guard let quantified = applyQuantifier(&atom) else { return nil }
+                if let exact = quantified.exact, exact.count == 1, let only = exact.first {
+                    text += only
+                    continue
+                }
+                flush()
                 if quantified.exact != nil {
                     let joined = concatenate(run, quantified)
                     if joined.exact != nil { run = joined; continue }
@@ -95,6 +148,7 @@ enum RequiredLiterals {
                 result = concatenate(concatenate(result, run), quantified)
                 run = .empty
             }
+            flush()
             return concatenate(result, run)
         }
 
@@ -130,12 +184,12 @@ enum RequiredLiterals {
             if peek() == "?" || peek() == "+" { index += 1 }  // lazy or possessive
             if minimum == 0 {
                 // x? can be x or nothing; x*, x{0,n}: nothing is known.
-                guard c == "?", let exact = atom.exact, exact.count < maximumExact else { return .empty.droppingExact() }
-                return Info(exact: exact.union([""]), required: nil)
+                guard c == "?", let exact = atom.exact, exact.count < maximumExact else { return .unknown }
+                return Info(exact: normal(exact + [""]), clauses: [])
             }
-            // At least once: the atom's requirement holds; the exact set only when exactly once.
+            // At least once: the atom's clauses hold; the exact set only when exactly once.
             if bounded && minimum == 1 { return atom }
-            return Info(exact: nil, required: atom.bestRequirement)
+            return Info(exact: nil, clauses: atom.allClauses)
         }
 
         mutating func parseAtom() -> Info? {
@@ -185,7 +239,7 @@ enum RequiredLiterals {
         func literal(_ c: Unicode.Scalar) -> Info {
             guard c.isASCII else { return .unknown }
             let lower = String(Character(c)).lowercased()
-            return Info(exact: [lower], required: nil)
+            return Info(exact: [lower], clauses: [])
         }
 
         mutating func parseEscape() -> Info? {
@@ -217,7 +271,7 @@ enum RequiredLiterals {
                     text.unicodeScalars.append(chars[index]); index += 1
                 }
                 guard text.unicodeScalars.allSatisfy(\.isASCII) else { return .unknown }
-                return Info(exact: [text.lowercased()], required: nil)
+                return Info(exact: [text.lowercased()], clauses: [])
             case "n": return literal("\n")
             case "t": return literal("\t")
             case "r": return literal("\r")
@@ -233,7 +287,7 @@ enum RequiredLiterals {
             index += 1
             var negated = false
             if peek() == "^" { negated = true; index += 1 }
-            var members: Set<String> = []
+            var members: Set<String> = []  // a class of up to six characters; made a sorted array below
             var simple = true
             var first = true
             while let c = peek(), c != "]" || first {
@@ -270,21 +324,20 @@ enum RequiredLiterals {
             guard peek() == "]" else { return nil }
             index += 1
             if negated || !simple || members.isEmpty || members.count > 6 { return .unknown }
-            return Info(exact: members, required: nil)
+            return Info(exact: members.sorted(), clauses: [])
         }
     }
 }
 
-extension RequiredLiterals.Info {
-    /// Matches an unknown string that may be empty: no exact set, no requirement.
-    func droppingExact() -> RequiredLiterals.Info { RequiredLiterals.Info(exact: nil, required: nil) }
-}
-
 /// Finds which of many lower-case ASCII literals occur in a text, in one pass: an Aho-Corasick automaton
-/// compiled to a dense table (256 next states per state, failure links folded in), so each byte of text
-/// costs one table lookup.
+/// compiled to a dense table with failure links folded in, so each byte of text costs one table lookup.
+/// Bytes that occur in no literal share one column (byte classes), so the table is a few columns wide
+/// rather than 256 and stays in cache.
 struct LiteralScanner: Sendable {
-    /// next[state * 256 + byte]
+    /// Column of each byte (ASCII upper case folded to lower case); column 0 is "in no literal".
+    private let byteClass: [UInt8]
+    private let columns: Int
+    /// next[state * columns + column]
     private let next: [Int32]
     /// Literal ids reported at each state (its own and those of its failure chain), flattened: state s
     /// reports `outputIDs[outputStart[s]..<outputStart[s + 1]]`. Flat, because reading a nested array per
@@ -292,68 +345,89 @@ struct LiteralScanner: Sendable {
     private let outputIDs: [Int32]
     private let outputStart: [Int32]
     let literalCount: Int
+    var stateCount: Int { outputStart.count - 1 }
 
     init(_ literals: [String]) {
         literalCount = literals.count
-        var goto: [[UInt8: Int32]] = [[:]]
-        var fail: [Int32] = [0]
+        var classes = [UInt8](repeating: 0, count: 256)
+        var columns = 1
+        for literal in literals {
+            for byte in literal.utf8 where classes[Int(byte)] == 0 {
+                classes[Int(byte)] = UInt8(columns)
+                columns += 1
+            }
+        }
+        for upper in UInt8(ascii: "A")...UInt8(ascii: "Z") { classes[Int(upper)] = classes[Int(upper | 0x20)] }
+        // The trie, as a growing table with -1 for "no edge"; then breadth-first, failure links and the
+        // outputs of the failure chain, turning every -1 into the failure state's move.
+        var table = [Int32](repeating: -1, count: columns)
         var outputs: [[Int32]] = [[]]
         for (id, literal) in literals.enumerated() {
             var state = 0
             for byte in literal.utf8 {
-                if let next = goto[state][byte] { state = Int(next) } else {
-                    goto.append([:]); fail.append(0); outputs.append([])
-                    goto[state][byte] = Int32(goto.count - 1)
-                    state = goto.count - 1
+                let cell = state * columns + Int(classes[Int(byte)])
+                if table[cell] < 0 {
+                    table[cell] = Int32(outputs.count)
+                    outputs.append([])
+                    table += repeatElement(-1, count: columns)
                 }
+                state = Int(table[cell])
             }
             outputs[state].append(Int32(id))
         }
-        // Breadth-first: failure links, outputs of the failure chain, and the dense transition table.
-        var table = [Int32](repeating: 0, count: goto.count * 256)
-        for (byte, child) in goto[0] { table[Int(byte)] = child }
-        var queue: [Int] = goto[0].values.map(Int.init).sorted()
+        var fail = [Int32](repeating: 0, count: outputs.count)
+        var queue: [Int] = []
+        for column in 0..<columns {
+            if table[column] < 0 { table[column] = 0 } else { queue.append(Int(table[column])) }
+        }
         var head = 0
         while head < queue.count {
             let state = queue[head]; head += 1
             let failure = Int(fail[state])
-            outputs[state] += outputs[failure]
-            for byte in 0..<256 {
-                if let child = goto[state][UInt8(byte)] {
-                    fail[Int(child)] = state == 0 ? 0 : table[failure * 256 + byte]
-                    table[state * 256 + byte] = child
-                    queue.append(Int(child))
+            if failure != state { outputs[state] += outputs[failure] }
+            for column in 0..<columns {
+                let cell = state * columns + column
+                if table[cell] < 0 {
+                    table[cell] = table[failure * columns + column]
                 } else {
-                    table[state * 256 + byte] = table[failure * 256 + byte]
+                    let child = Int(table[cell])
+                    fail[child] = table[failure * columns + column]
+                    queue.append(child)
                 }
             }
         }
-        self.next = table
+        byteClass = classes
+        self.columns = columns
+        next = table
         var ids: [Int32] = []
         var starts: [Int32] = [0]
         for list in outputs {
             ids += list
             starts.append(Int32(ids.count))
         }
-        self.outputIDs = ids
-        self.outputStart = starts
+        outputIDs = ids
+        outputStart = starts
     }
 
     /// Marks in `found` every literal that occurs in `bytes` (ASCII letters compared in lower case) and
     /// appends its id to `hits` the first time, so that the caller can clear only what was set.
     func scan(_ bytes: UnsafeBufferPointer<UInt8>, into found: inout [Bool], hits: inout [Int32]) {
+        let columns = self.columns
         next.withUnsafeBufferPointer { table in
-            outputStart.withUnsafeBufferPointer { starts in
-                outputIDs.withUnsafeBufferPointer { ids in
-                    var state = 0
-                    for raw in bytes {
-                        let byte = raw >= 0x41 && raw <= 0x5A ? raw | 0x20 : raw
-                        state = Int(table[state &* 256 &+ Int(byte)])
-                        let start = Int(starts[state]), end = Int(starts[state &+ 1])
-                        if start != end {
-                            for index in start..<end where !found[Int(ids[index])] {
-                                found[Int(ids[index])] = true
-                                hits.append(ids[index])
+            byteClass.withUnsafeBufferPointer { classes in
+                outputStart.withUnsafeBufferPointer { starts in
+                    outputIDs.withUnsafeBufferPointer { ids in
+                        found.withUnsafeMutableBufferPointer { seen in
+                            var state = 0
+                            for byte in bytes {
+                                state = Int(table[state &* columns &+ Int(classes[Int(byte)])])
+                                let start = Int(starts[state]), end = Int(starts[state &+ 1])
+                                if start != end {
+                                    for index in start..<end where !seen[Int(ids[index])] {
+                                        seen[Int(ids[index])] = true
+                                        hits.append(ids[index])
+                                    }
+                                }
                             }
                         }
                     }

@@ -1,3 +1,4 @@
+import Dispatch
 import SiftPCRE2
 
 /// Finds target-rule matches in each sentence and decides, ConText style, what their context
@@ -15,6 +16,12 @@ public struct Tagger: Sendable {
         self.rules = CompiledRules(lexicon: lexicon, prefilter: prefilter)
     }
 
+    /// The prefilter's size: distinct literals, automaton states, and rules it can skip.
+    public var prefilterShape: (literals: Int, states: Int, rules: Int) {
+        (rules.scanner?.literalCount ?? 0, rules.scanner?.stateCount ?? 0,
+         (0..<rules.patterns.count).filter { rules.clauseStart[$0] < rules.clauseStart[$0 + 1] }.count)
+    }
+
     /// Pattern slots: targets first, then context rules, each with its required literals.
     final class CompiledRules: @unchecked Sendable {
         let patterns: [Pattern]
@@ -27,11 +34,20 @@ public struct Tagger: Sendable {
         let pseudoSlots: [Int]
         let modifierSlots: [Int]
         let terminatorSlots: [Int]
-        /// Literal ids a slot needs (any of), flattened: slot i's ids are
-        /// `requiredIDs[requirementStart[i]..<requirementStart[i + 1]]`; an empty range means it always runs.
-        /// (One flat array: reading a nested array per slot cost a retain and a release each time.)
-        let requiredIDs: [Int32]
-        let requirementStart: [Int]
+        /// What a slot's pattern needs, flattened into two arrays (a nested array per slot cost a retain and
+        /// a release each time it was read): slot i has clauses `clauseStart[i]..<clauseStart[i + 1]`, and
+        /// clause c is satisfied by any of the literal ids `literalIDs[idStart[c]..<idStart[c + 1]]`. Every
+        /// clause must be satisfied; a slot without clauses always runs.
+        let clauseStart: [Int32]
+        let idStart: [Int32]
+        let literalIDs: [Int32]
+        /// Target slots to try when literal l is found: those whose first (most selective) clause holds l,
+        /// `slotsByLiteral[slotStart[l]..<slotStart[l + 1]]`. Turning found literals into candidate slots
+        /// costs only what was found, not a test of every rule.
+        let slotsByLiteral: [Int32]
+        let slotStart: [Int32]
+        /// Target slots without clauses: they run on every sentence.
+        let unconditionalTargets: [Int32]
         let scanner: LiteralScanner?
 
         init(lexicon: Lexicon, prefilter: Bool) {
@@ -47,33 +63,64 @@ public struct Tagger: Sendable {
                 lexicon.contextRules[$0].direction != .pseudo && lexicon.contextRules[$0].direction != .terminate
             }.map { $0 + base }
             var literals: [String] = []
-            var literalIDs: [String: Int32] = [:]
-            var requiredIDs: [Int32] = []
-            var requirementStart: [Int] = [0]
-            for pattern in patterns {
-                if prefilter, let required = RequiredLiterals.extract(pattern.source) {
-                    requiredIDs += required.sorted().map { literal in
-                        if let id = literalIDs[literal] { return id }
-                        literalIDs[literal] = Int32(literals.count)
-                        literals.append(literal)
-                        return Int32(literals.count - 1)
+            var literalIndex: [String: Int32] = [:]
+            var clauseStart: [Int32] = [0], idStart: [Int32] = [0], literalIDs: [Int32] = []
+            // Each pattern's literals on its own, on every core; then numbered in pattern order (deterministic).
+            var extracted = [[RequiredLiterals.Strings]?](repeating: nil, count: prefilter ? patterns.count : 0)
+            let sources = patterns.map(\.source)
+            extracted.withUnsafeMutableBufferPointer { results in
+                nonisolated(unsafe) let out = results
+                DispatchQueue.concurrentPerform(iterations: results.count) { index in
+                    out[index] = RequiredLiterals.extract(sources[index])
+                }
+            }
+            for slot in sources.indices {
+                if prefilter, let clauses = extracted[slot] {
+                    for clause in clauses {
+                        literalIDs += clause.sorted().map { literal in
+                            if let id = literalIndex[literal] { return id }
+                            literalIndex[literal] = Int32(literals.count)
+                            literals.append(literal)
+                            return Int32(literals.count - 1)
+                        }
+                        idStart.append(Int32(literalIDs.count))
                     }
                 }
-                requirementStart.append(requiredIDs.count)
+                clauseStart.append(Int32(idStart.count - 1))
             }
-            self.requiredIDs = requiredIDs
-            self.requirementStart = requirementStart
+            self.clauseStart = clauseStart
+            self.idStart = idStart
+            self.literalIDs = literalIDs
+            var byLiteral = [[Int32]](repeating: [], count: literals.count)
+            var unconditional: [Int32] = []
+            for slot in 0..<targetCount {
+                let first = Int(clauseStart[slot])
+                guard first < Int(clauseStart[slot + 1]) else { unconditional.append(Int32(slot)); continue }
+                for index in Int(idStart[first])..<Int(idStart[first + 1]) { byLiteral[Int(literalIDs[index])].append(Int32(slot)) }
+            }
+            slotsByLiteral = byLiteral.flatMap { $0 }
+            slotStart = byLiteral.reduce(into: [Int32(0)]) { $0.append($0.last! + Int32($1.count)) }
+            unconditionalTargets = unconditional
             scanner = prefilter ? LiteralScanner(literals) : nil
         }
 
         /// False when the prefilter proves the slot's pattern cannot match.
         @inline(__always) func canMatch(_ slot: Int, found: [Bool]) -> Bool {
-            let start = requirementStart[slot], end = requirementStart[slot + 1]
-            if start == end { return true }
-            return requiredIDs.withUnsafeBufferPointer { ids in
-                found.withUnsafeBufferPointer { seen in
-                    for index in start..<end where seen[Int(ids[index])] { return true }
-                    return false
+            clauseStart.withUnsafeBufferPointer { clauses in
+                idStart.withUnsafeBufferPointer { starts in
+                    literalIDs.withUnsafeBufferPointer { ids in
+                        found.withUnsafeBufferPointer { seen in
+                            var clause = Int(clauses[slot])
+                            let last = Int(clauses[slot + 1])
+                            while clause < last {
+                                var satisfied = false
+                                for index in Int(starts[clause])..<Int(starts[clause + 1]) where seen[Int(ids[index])] { satisfied = true; break }
+                                if !satisfied { return false }
+                                clause += 1
+                            }
+                            return true
+                        }
+                    }
                 }
             }
         }
@@ -93,6 +140,9 @@ public struct Tagger: Sendable {
         let rules = self.rules
         var found: [Bool] = Array(repeating: false, count: rules.scanner?.literalCount ?? 0)
         var hits: [Int32] = []
+        // Target slots to try in this sentence, and the last sentence each was added for.
+        var candidates: [Int32] = []
+        var addedFor = [Int](repeating: -1, count: rules.scanner == nil ? 0 : rules.targetCount)
         for (sentenceIndex, sentence) in report.sentences.enumerated() {
             let normalized = NormalizedText(utf8, range: sentence.range)
             let section = report.sections[sentence.sectionIndex]
@@ -103,24 +153,43 @@ public struct Tagger: Sendable {
                     for id in hits { found[Int(id)] = false }
                     hits.removeAll(keepingCapacity: true)
                     scanner.scan(subject, into: &found, hits: &hits)
+                    candidates.removeAll(keepingCapacity: true)
+                    rules.slotsByLiteral.withUnsafeBufferPointer { slots in
+                        rules.slotStart.withUnsafeBufferPointer { starts in
+                            for id in hits {
+                                for index in Int(starts[Int(id)])..<Int(starts[Int(id) + 1]) where addedFor[Int(slots[index])] != sentenceIndex {
+                                    addedFor[Int(slots[index])] = sentenceIndex
+                                    candidates.append(slots[index])
+                                }
+                            }
+                        }
+                    }
+                    candidates += rules.unconditionalTargets
+                    // Rules run in lexicon order: the first rule to claim a stretch of text keeps it.
+                    candidates.sort()
                 }
                 func matches(_ slot: Int) -> [Range<Int>] {
                     guard rules.canMatch(slot, found: found) else { return [] }
                     do {
-                        return try rules.patterns[slot].allMatches(in: subject, using: matchData)
+                        return try rules.patterns[slot].allMatches(in: subject, using: matchData, subjectIsValidUTF8: true)
                     } catch {
                         if limitHit == nil { limitHit = (rules.ids[slot], error) }
                         return []
                     }
                 }
                 var targets: [(slot: Int, range: Range<Int>)] = []
-                for slot in 0..<rules.targetCount {
+                func run(_ slot: Int) {
                     for range in matches(slot) where !range.isEmpty {
                         // One finding per factor per stretch of text: the first rule to claim it keeps it.
                         let factor = rules.factors[slot]
                         if targets.contains(where: { rules.factors[$0.slot] == factor && $0.range.overlaps(range) }) { continue }
                         targets.append((slot, range))
                     }
+                }
+                if rules.scanner != nil {
+                    for slot in candidates { run(Int(slot)) }
+                } else {
+                    for slot in 0..<rules.targetCount { run(slot) }
                 }
                 if !targets.isEmpty {
                     let triggers = findTriggers(matches)
