@@ -25,6 +25,37 @@ import Testing
         #expect(found == expected, "\(pattern)")
     }
 
+    @Test(arguments: [
+        (#"\bfar\s+from\s+theatre|\bovercrowd\w*|no\s+(?:beds?|cots?)\s+available"#,
+         [[["theatre"], ["from"], ["far"]], [["overcrowd"]], [["available"], ["bed", "cot"], ["no"]]]),
+        (#"\bescalat\w*"#, [[["escalat"]]]),
+        (#"\bescalat\w*|\w+\s+\w+"#, nil),
+    ] as [(String, [[[String]]]?)])
+    func requiredLiteralsPerAlternative(_ pattern: String, _ expected: [[[String]]]?) {
+        #expect(RequiredLiterals.extractAlternatives(pattern) == expected, "\(pattern)")
+    }
+
+    @Test func everyMatchExampleSatisfiesAnAlternative() throws {
+        // What the tagger relies on: each match example of every default rule holds every clause of at
+        // least one of the rule's alternatives.
+        let lexicon = try LexiconLoader().load(path: PrefilterTests.root.appendingPathComponent("Lexicons/default").path)
+        let rules = lexicon.targets.map { ($0.id, $0.pattern, $0.matchExamples) } + lexicon.contextRules.map { ($0.id, $0.trigger, $0.matchExamples) }
+        var checked = 0
+        var split = 0
+        for (id, pattern, examples) in rules {
+            guard let alternatives = RequiredLiterals.extractAlternatives(pattern.source) else { continue }
+            if alternatives.count > 1 { split += 1 }
+            for example in examples {
+                let normalized = NormalizedText(example.text.utf8, range: TextRange(0, example.text.utf8.count)).string.lowercased()
+                let holds = alternatives.contains { clauses in clauses.allSatisfy { clause in clause.contains { normalized.contains($0) } } }
+                #expect(holds, "\(id): no alternative's literals in \(example.text)")
+                checked += 1
+            }
+        }
+        #expect(checked > 1000)
+        #expect(split > 100)
+    }
+
     @Test func requiredLiteralsHoldInEveryMatchExample() throws {
         // For every default target and context rule with a requirement, each of its own match examples
         // contains a literal of every clause.

@@ -24,13 +24,33 @@ enum RequiredLiterals {
     static func extract(_ pattern: String) -> [Strings]? {
         var parser = Parser(Array(pattern.unicodeScalars))
         guard let info = parser.parseAlternation(), parser.atEnd else { return nil }
-        // A member that contains another member adds nothing: {hand, handed} is {hand}.
-        let minimal = info.allClauses.map { clause in
+        let clauses = strongest(minimal(info.allClauses))
+        return clauses.isEmpty ? nil : clauses
+    }
+
+    /// Requirements for each top-level alternative of `pattern` ("A|B|C"): the pattern can match only where
+    /// every clause of at least one alternative holds. Nil when some alternative has no useful clause (the
+    /// pattern must then always run). A pattern without top-level "|" has one alternative. Long rules are
+    /// often several phrasings joined by "|"; clauses of the whole would be unions across them and
+    /// weak, while each alternative's own clauses are strong.
+    static func extractAlternatives(_ pattern: String) -> [[Strings]]? {
+        var parser = Parser(Array(pattern.unicodeScalars))
+        guard let branches = parser.parseBranches(), parser.atEnd else { return nil }
+        var result: [[Strings]] = []
+        for branch in branches {
+            let clauses = strongest(minimal(branch.allClauses))
+            if clauses.isEmpty { return nil }
+            result.append(clauses)
+        }
+        return result
+    }
+
+    /// A member that contains another member adds nothing: {hand, handed} is {hand}.
+    static func minimal(_ clauses: [Strings]) -> [Strings] {
+        clauses.map { clause in
             let members = clause.map { ($0, Array($0.utf8)) }
             return members.filter { member in !members.contains { $0.0 != member.0 && contains(member.1, $0.1) } }.map(\.0)
         }
-        let clauses = strongest(minimal)
-        return clauses.isEmpty ? nil : clauses
     }
 
     /// What a sub-pattern is known to match.
@@ -112,6 +132,12 @@ enum RequiredLiterals {
         func peek(_ offset: Int = 0) -> Unicode.Scalar? { index + offset < chars.count ? chars[index + offset] : nil }
 
         mutating func parseAlternation() -> Info? {
+            guard let options = parseBranches() else { return nil }
+            return options.count == 1 ? options[0] : alternate(options)
+        }
+
+        /// The alternatives at this level, each on its own.
+        mutating func parseBranches() -> [Info]? {
             var options: [Info] = []
             guard let first = parseSequence() else { return nil }
             options.append(first)
@@ -120,7 +146,7 @@ enum RequiredLiterals {
                 guard let next = parseSequence() else { return nil }
                 options.append(next)
             }
-            return options.count == 1 ? options[0] : alternate(options)
+            return options
         }
 
         mutating func parseSequence() -> Info? {
@@ -337,7 +363,9 @@ struct LiteralScanner: Sendable {
     /// Column of each byte (ASCII upper case folded to lower case); column 0 is "in no literal".
     private let byteClass: [UInt8]
     private let columns: Int
-    /// next[state * columns + column]
+    /// The move from state s on a byte of column c is `next[s * columns + c]`, which holds the new state's
+    /// row offset (`state * columns`) shifted left by one, with the low bit set when that state reports a
+    /// literal: the common case (nothing found) costs one lookup and no multiplication.
     private let next: [Int32]
     /// Literal ids reported at each state (its own and those of its failure chain), flattened: state s
     /// reports `outputIDs[outputStart[s]..<outputStart[s + 1]]`. Flat, because reading a nested array per
@@ -398,7 +426,7 @@ struct LiteralScanner: Sendable {
         }
         byteClass = classes
         self.columns = columns
-        next = table
+        next = table.map { state in Int32(Int(state) * columns) << 1 | (outputs[Int(state)].isEmpty ? 0 : 1) }
         var ids: [Int32] = []
         var starts: [Int32] = [0]
         for list in outputs {
@@ -418,11 +446,13 @@ struct LiteralScanner: Sendable {
                 outputStart.withUnsafeBufferPointer { starts in
                     outputIDs.withUnsafeBufferPointer { ids in
                         found.withUnsafeMutableBufferPointer { seen in
-                            var state = 0
+                            var row = 0
                             for byte in bytes {
-                                state = Int(table[state &* columns &+ Int(classes[Int(byte)])])
-                                let start = Int(starts[state]), end = Int(starts[state &+ 1])
-                                if start != end {
+                                let entry = table[row &+ Int(classes[Int(byte)])]
+                                row = Int(entry >> 1)
+                                if entry & 1 != 0 {
+                                    let state = row / columns
+                                    let start = Int(starts[state]), end = Int(starts[state &+ 1])
                                     for index in start..<end where !seen[Int(ids[index])] {
                                         seen[Int(ids[index])] = true
                                         hits.append(ids[index])

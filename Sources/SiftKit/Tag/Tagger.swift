@@ -19,7 +19,7 @@ public struct Tagger: Sendable {
     /// The prefilter's size: distinct literals, automaton states, and rules it can skip.
     public var prefilterShape: (literals: Int, states: Int, rules: Int) {
         (rules.scanner?.literalCount ?? 0, rules.scanner?.stateCount ?? 0,
-         (0..<rules.patterns.count).filter { rules.clauseStart[$0] < rules.clauseStart[$0 + 1] }.count)
+         (0..<rules.patterns.count).filter { rules.branchStart[$0] < rules.branchStart[$0 + 1] }.count)
     }
 
     /// Pattern slots: targets first, then context rules, each with its required literals.
@@ -34,10 +34,12 @@ public struct Tagger: Sendable {
         let pseudoSlots: [Int]
         let modifierSlots: [Int]
         let terminatorSlots: [Int]
-        /// What a slot's pattern needs, flattened into two arrays (a nested array per slot cost a retain and
-        /// a release each time it was read): slot i has clauses `clauseStart[i]..<clauseStart[i + 1]`, and
-        /// clause c is satisfied by any of the literal ids `literalIDs[idStart[c]..<idStart[c + 1]]`. Every
-        /// clause must be satisfied; a slot without clauses always runs.
+        /// What a slot's pattern needs, flattened (a nested array per slot cost a retain and a release each
+        /// time it was read): slot i has alternatives `branchStart[i]..<branchStart[i + 1]`; alternative b has
+        /// clauses `clauseStart[b]..<clauseStart[b + 1]`; clause c is satisfied by any of the literal ids
+        /// `literalIDs[idStart[c]..<idStart[c + 1]]`. A slot can match when every clause of one of its
+        /// alternatives is satisfied; a slot without alternatives always runs.
+        let branchStart: [Int32]
         let clauseStart: [Int32]
         let idStart: [Int32]
         let literalIDs: [Int32]
@@ -64,39 +66,48 @@ public struct Tagger: Sendable {
             }.map { $0 + base }
             var literals: [String] = []
             var literalIndex: [String: Int32] = [:]
-            var clauseStart: [Int32] = [0], idStart: [Int32] = [0], literalIDs: [Int32] = []
+            var branchStart: [Int32] = [0], clauseStart: [Int32] = [0], idStart: [Int32] = [0], literalIDs: [Int32] = []
             // Each pattern's literals on its own, on every core; then numbered in pattern order (deterministic).
-            var extracted = [[RequiredLiterals.Strings]?](repeating: nil, count: prefilter ? patterns.count : 0)
+            var extracted = [[[RequiredLiterals.Strings]]?](repeating: nil, count: prefilter ? patterns.count : 0)
             let sources = patterns.map(\.source)
             extracted.withUnsafeMutableBufferPointer { results in
                 nonisolated(unsafe) let out = results
                 DispatchQueue.concurrentPerform(iterations: results.count) { index in
-                    out[index] = RequiredLiterals.extract(sources[index])
+                    out[index] = RequiredLiterals.extractAlternatives(sources[index])
                 }
             }
             for slot in sources.indices {
-                if prefilter, let clauses = extracted[slot] {
-                    for clause in clauses {
-                        literalIDs += clause.sorted().map { literal in
-                            if let id = literalIndex[literal] { return id }
-                            literalIndex[literal] = Int32(literals.count)
-                            literals.append(literal)
-                            return Int32(literals.count - 1)
+                if prefilter, let branches = extracted[slot] {
+                    for clauses in branches {
+                        for clause in clauses {
+                            literalIDs += clause.map { literal in
+                                if let id = literalIndex[literal] { return id }
+                                literalIndex[literal] = Int32(literals.count)
+                                literals.append(literal)
+                                return Int32(literals.count - 1)
+                            }
+                            idStart.append(Int32(literalIDs.count))
                         }
-                        idStart.append(Int32(literalIDs.count))
+                        clauseStart.append(Int32(idStart.count - 1))
                     }
                 }
-                clauseStart.append(Int32(idStart.count - 1))
+                branchStart.append(Int32(clauseStart.count - 1))
             }
+            self.branchStart = branchStart
             self.clauseStart = clauseStart
             self.idStart = idStart
             self.literalIDs = literalIDs
             var byLiteral = [[Int32]](repeating: [], count: literals.count)
             var unconditional: [Int32] = []
             for slot in 0..<targetCount {
-                let first = Int(clauseStart[slot])
-                guard first < Int(clauseStart[slot + 1]) else { unconditional.append(Int32(slot)); continue }
-                for index in Int(idStart[first])..<Int(idStart[first + 1]) { byLiteral[Int(literalIDs[index])].append(Int32(slot)) }
+                guard branchStart[slot] < branchStart[slot + 1] else { unconditional.append(Int32(slot)); continue }
+                // The first (most selective) clause of each alternative names the slot.
+                for branch in Int(branchStart[slot])..<Int(branchStart[slot + 1]) {
+                    let first = Int(clauseStart[branch])
+                    for index in Int(idStart[first])..<Int(idStart[first + 1]) where byLiteral[Int(literalIDs[index])].last != Int32(slot) {
+                        byLiteral[Int(literalIDs[index])].append(Int32(slot))
+                    }
+                }
             }
             slotsByLiteral = byLiteral.flatMap { $0 }
             slotStart = byLiteral.reduce(into: [Int32(0)]) { $0.append($0.last! + Int32($1.count)) }
@@ -106,19 +117,23 @@ public struct Tagger: Sendable {
 
         /// False when the prefilter proves the slot's pattern cannot match.
         @inline(__always) func canMatch(_ slot: Int, found: [Bool]) -> Bool {
-            clauseStart.withUnsafeBufferPointer { clauses in
-                idStart.withUnsafeBufferPointer { starts in
-                    literalIDs.withUnsafeBufferPointer { ids in
-                        found.withUnsafeBufferPointer { seen in
-                            var clause = Int(clauses[slot])
-                            let last = Int(clauses[slot + 1])
-                            while clause < last {
-                                var satisfied = false
-                                for index in Int(starts[clause])..<Int(starts[clause + 1]) where seen[Int(ids[index])] { satisfied = true; break }
-                                if !satisfied { return false }
-                                clause += 1
+            branchStart.withUnsafeBufferPointer { branches in
+                clauseStart.withUnsafeBufferPointer { clauses in
+                    idStart.withUnsafeBufferPointer { starts in
+                        literalIDs.withUnsafeBufferPointer { ids in
+                            found.withUnsafeBufferPointer { seen in
+                                let first = Int(branches[slot]), end = Int(branches[slot + 1])
+                                if first == end { return true }
+                                alternatives: for branch in first..<end {
+                                    for clause in Int(clauses[branch])..<Int(clauses[branch + 1]) {
+                                        var satisfied = false
+                                        for index in Int(starts[clause])..<Int(starts[clause + 1]) where seen[Int(ids[index])] { satisfied = true; break }
+                                        if !satisfied { continue alternatives }
+                                    }
+                                    return true
+                                }
+                                return false
                             }
-                            return true
                         }
                     }
                 }
@@ -145,7 +160,6 @@ public struct Tagger: Sendable {
         var addedFor = [Int](repeating: -1, count: rules.scanner == nil ? 0 : rules.targetCount)
         for (sentenceIndex, sentence) in report.sentences.enumerated() {
             let normalized = NormalizedText(utf8, range: sentence.range)
-            let section = report.sections[sentence.sectionIndex]
             normalized.bytes.withUnsafeBufferPointer { subject in
                 var limitHit: (String, MatchError)? = nil
                 if let scanner = rules.scanner {
@@ -192,6 +206,7 @@ public struct Tagger: Sendable {
                     for slot in 0..<rules.targetCount { run(slot) }
                 }
                 if !targets.isEmpty {
+                    let section = report.sections[sentence.sectionIndex]
                     let triggers = findTriggers(matches)
                     let words = WordIndex(subject)
                     for target in targets.sorted(by: { ($0.range.lowerBound, rules.factors[$0.slot]) < ($1.range.lowerBound, rules.factors[$1.slot]) }) {
