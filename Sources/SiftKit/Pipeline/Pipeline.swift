@@ -293,6 +293,17 @@ enum ConcurrentMap {
     }
 }
 
+extension ConcurrentMap {
+    /// Splits `items` into one contiguous chunk per core and maps each chunk on its own thread (so that
+    /// per-chunk state, such as an encoder, is made once per chunk); results in the order of the chunks.
+    static func chunked<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable ([T]) -> R) -> [R] {
+        let workers = ConcurrentMap.workers(0)
+        let size = max(16, (items.count + workers - 1) / max(1, workers))
+        let chunks = stride(from: 0, to: items.count, by: size).map { Array(items[$0..<min($0 + size, items.count)]) }
+        return map(chunks, threads: workers, transform)
+    }
+}
+
 /// Fixed slots written once each by different threads.
 final class ResultSlots<R>: @unchecked Sendable {
     private var slots: [R?]

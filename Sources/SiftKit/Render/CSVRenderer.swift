@@ -1,7 +1,7 @@
 import Foundation
 
 /// One row per finding (counted or not), RFC 4180, UTF-8, for spreadsheets and R/pandas.
-public struct CSVRenderer {
+public struct CSVRenderer: Sendable {
     public static let header = ["report_id", "unit", "date", "factor", "counted", "verdict", "rule_id", "section", "sentence_index",
                                 "start", "end", "matched_text", "modifiers", "sentence"]
 

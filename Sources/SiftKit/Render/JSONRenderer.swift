@@ -2,7 +2,7 @@ import Foundation
 
 /// The JSON summary, schema `sift.summary` version 2 (documented in README.md). Keys are sorted and
 /// the output is byte-identical for identical inputs.
-public struct JSONRenderer {
+public struct JSONRenderer: Sendable {
     public static let schema = "sift.summary"
     public static let schemaVersion = 2
 

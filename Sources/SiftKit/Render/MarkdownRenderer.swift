@@ -2,7 +2,7 @@ import Foundation
 
 /// The Markdown summary: the same sections as the HTML summary, with tables instead of charts, then every
 /// report with its factors (left out with `--share`) and every input that was skipped.
-public struct MarkdownRenderer {
+public struct MarkdownRenderer: Sendable {
     /// Evidence sentences shown per factor per report in the appendix.
     public var evidencePerFactor: Int
 

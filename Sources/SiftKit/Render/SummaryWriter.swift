@@ -51,7 +51,7 @@ public struct SummaryWriter {
         var headers: [ReportRecordHeader] = []
         for path in recordFiles {
             let reader = try ReportRecordReader(path: path)
-            while let header = try reader.next(ReportRecordHeader.self) { headers.append(header) }
+            while case let batch = try reader.nextBatch(ReportRecordHeader.self, size: 1024), !batch.isEmpty { headers += batch }
         }
         headers.sort { $0.key < $1.key }
         var ids = ReportIDs()
@@ -109,18 +109,37 @@ public struct SummaryWriter {
         if !summary.disclosure.share && (markdown != nil || json != nil || findings != nil) {
             let merger = try ReportRecordMerger(paths: recordFiles)
             var first = true
+            // Records in batches: each batch is rendered on every core, then written in order.
+            var batch: [ReportRecord] = []
+            let wantMarkdown = markdown != nil, wantJSON = json != nil, wantCSV = findings != nil
+            func writeBatch() throws {
+                let rendered = ConcurrentMap.chunked(batch) { records -> Result<[(md: String, json: String, rows: [[String]])], any Error> in
+                    Result {
+                        try records.map { record in
+                            (wantMarkdown ? md.report(record, summary) : "", wantJSON ? try jsonRenderer.report(record) : "",
+                             wantCSV ? csv.cells(record) : [])
+                        }
+                    }
+                }
+                batch.removeAll(keepingCapacity: true)
+                for chunk in rendered {
+                    for (mdText, jsonText, rows) in try chunk.get() {
+                        try markdown?.write(mdText)
+                        try json?.write((first ? "" : ",\n") + jsonText)
+                        if let findings { for row in rows { try findings.write(row) } }
+                        first = false
+                    }
+                }
+            }
             while var record = try merger.next() {
                 if let renamed = renames[record.key] {
                     record.id = renamed
                     for index in record.findings.indices { record.findings[index].reportID = renamed }
                 }
-                try markdown?.write(md.report(record, summary))
-                if let json {
-                    try json.write((first ? "" : ",\n") + jsonRenderer.report(record))
-                }
-                if let findings { for row in csv.cells(record) { try findings.write(row) } }
-                first = false
+                batch.append(record)
+                if batch.count >= 256 { try writeBatch() }
             }
+            try writeBatch()
         }
         try markdown?.write(md.tail(summary))
         try json?.write(jsonParts.tail)
