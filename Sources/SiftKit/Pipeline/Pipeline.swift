@@ -173,11 +173,6 @@ public struct Pipeline: Sendable {
         let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? NSNumber)?.intValue ?? 0 }
         progress?.start(totalBytes: sizes.reduce(0, +))
 
-        func finish(_ file: String, _ size: Int, _ analyses: [ReportAnalysis], _ ingestDiagnostics: [Diagnostic], firstIndex: Int) {
-            for (offset, analysis) in analyses.enumerated() {
-                onReport(ReportKey(source: file, index: firstIndex + offset), analysis)
-            }
-        }
         func record(_ file: String, reports: Int, diagnostics: [Diagnostic]) {
             let record: InputRecord
             if reports == 0 {
@@ -189,67 +184,164 @@ public struct Pipeline: Sendable {
             onInput(record, diagnostics)
         }
 
-        var index = 0
-        while index < files.count {
-            if sizes[index] > Pipeline.streamingThreshold || registry.streams(path: files[index]) {
-                // One large or streaming file: read here, analyse in parallel batches, hand over in order.
-                let file = files[index]
-                var diagnostics: [Diagnostic] = []
-                var batch: [Document] = []
-                var count = 0
-                func flush() {
-                    let analyses = ConcurrentMap.map(batch, threads: batch.count >= 16 ? workers : 1) { analyze($0) }
-                    for analysis in analyses {
-                        onReport(ReportKey(source: file, index: count), analysis)
-                        diagnostics += analysis.diagnostics
-                        count += 1
+        // A producer thread reads inputs and submits units of work (a small file, read and analysed whole;
+        // or a batch of reports from a large or streaming file, which only it reads, in order); worker
+        // threads analyse; this thread hands results over in submission order. At most `capacity` units
+        // are in flight, so memory is bounded and no stage waits for another to drain.
+        let pool = OrderedWorkPool<StreamUnit>(workers: workers, capacity: 4 * workers)
+        let producer = Thread { [self] in
+            for (fileIndex, file) in files.enumerated() {
+                if sizes[fileIndex] > Pipeline.streamingThreshold || registry.streams(path: file) {
+                    var batch: [Document] = []
+                    var found: [Diagnostic] = []
+                    func submit(last: Bool) {
+                        let documents = batch, diagnostics = found
+                        pool.submit {
+                            let matchData = MatchData()
+                            return StreamUnit(fileIndex: fileIndex, ingestDiagnostics: diagnostics,
+                                              analyses: documents.map { analyze($0, matchData: matchData) },
+                                              bytes: documents.reduce(0) { $0 + $1.text.utf8.count }, lastOfFile: last, streamed: true)
+                        }
+                        batch.removeAll(keepingCapacity: true)
+                        found.removeAll()
                     }
-                    progress?.advance(reports: analyses.count, bytes: batch.reduce(0) { $0 + $1.text.utf8.count })
-                    batch.removeAll(keepingCapacity: true)
-                }
-                registry.ingest(path: file) { event in
-                    switch event {
-                    case .document(let document):
-                        batch.append(document)
-                        if batch.count >= 64 * workers { flush() }
-                    case .diagnostic(let diagnostic):
-                        diagnostics.append(diagnostic)
+                    registry.ingest(path: file) { event in
+                        switch event {
+                        case .document(let document):
+                            batch.append(document)
+                            if batch.count >= 64 { submit(last: false) }
+                        case .diagnostic(let diagnostic):
+                            found.append(diagnostic)
+                        }
+                    }
+                    submit(last: true)
+                } else {
+                    let size = sizes[fileIndex]
+                    pool.submit {
+                        var diagnostics: [Diagnostic] = []
+                        var analyses: [ReportAnalysis] = []
+                        let matchData = MatchData()
+                        registry.ingest(path: file) { event in
+                            switch event {
+                            case .document(let document): analyses.append(analyze(document, matchData: matchData))
+                            case .diagnostic(let diagnostic): diagnostics.append(diagnostic)
+                            }
+                        }
+                        return StreamUnit(fileIndex: fileIndex, ingestDiagnostics: diagnostics, analyses: analyses, bytes: size,
+                                          lastOfFile: true, streamed: false)
                     }
                 }
-                flush()
+            }
+            pool.close()
+        }
+        producer.start()
+        // Reports handed over so far from the current file, and its diagnostics in the order they arose.
+        var count = 0
+        var diagnostics: [Diagnostic] = []
+        while let unit = pool.next() {
+            let file = files[unit.fileIndex]
+            diagnostics += unit.ingestDiagnostics
+            for analysis in unit.analyses {
+                onReport(ReportKey(source: file, index: count), analysis)
+                count += 1
+                if unit.streamed { diagnostics += analysis.diagnostics }
+            }
+            if !unit.streamed { diagnostics += unit.analyses.flatMap(\.diagnostics) }
+            progress?.advance(reports: unit.analyses.count, bytes: unit.bytes)
+            if unit.lastOfFile {
                 record(file, reports: count, diagnostics: diagnostics)
-                index += 1
-                continue
-            }
-            // A window of ordinary files, each read and analysed whole by a worker.
-            var window: [Int] = []
-            while index < files.count, window.count < 8 * workers,
-                  !(sizes[index] > Pipeline.streamingThreshold || registry.streams(path: files[index])) {
-                window.append(index)
-                index += 1
-            }
-            let results = ConcurrentMap.map(window, threads: workers) { fileIndex -> ([Diagnostic], [ReportAnalysis]) in
-                var diagnostics: [Diagnostic] = []
-                var analyses: [ReportAnalysis] = []
-                let matchData = MatchData()
-                registry.ingest(path: files[fileIndex]) { event in
-                    switch event {
-                    case .document(let document): analyses.append(analyze(document, matchData: matchData))
-                    case .diagnostic(let diagnostic): diagnostics.append(diagnostic)
-                    }
-                }
-                return (diagnostics, analyses)
-            }
-            for (fileIndex, (ingestDiagnostics, analyses)) in zip(window, results) {
-                let file = files[fileIndex]
-                for (offset, analysis) in analyses.enumerated() {
-                    onReport(ReportKey(source: file, index: offset), analysis)
-                }
-                record(file, reports: analyses.count, diagnostics: ingestDiagnostics + analyses.flatMap(\.diagnostics))
-                progress?.advance(reports: analyses.count, bytes: sizes[fileIndex])
+                count = 0
+                diagnostics = []
             }
         }
         progress?.finish()
+    }
+}
+
+/// What a worker hands back: the reports of one small file, or of one batch of a large or streaming file.
+struct StreamUnit: Sendable {
+    var fileIndex: Int
+    /// Diagnostics from reading (for a batch: those raised while it was read).
+    var ingestDiagnostics: [Diagnostic]
+    var analyses: [ReportAnalysis]
+    /// Bytes of input it stands for, for the progress line.
+    var bytes: Int
+    var lastOfFile: Bool
+    var streamed: Bool
+}
+
+/// Runs submitted jobs on a fixed set of worker threads and hands their results back in submission
+/// order. `submit` blocks while `capacity` results are unconsumed, which bounds memory.
+final class OrderedWorkPool<Result: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [(Int, @Sendable () -> Result)] = []
+    private var jobHead = 0
+    private var results: [Int: Result] = [:]
+    private var submitted = 0
+    private var consumed = 0
+    private var closed = false
+    private let capacity: Int
+
+    init(workers: Int, capacity: Int) {
+        self.capacity = max(1, capacity)
+        for _ in 0..<max(1, workers) {
+            let thread = Thread { [self] in work() }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            while jobHead == jobs.count && !closed { condition.wait() }
+            if jobHead == jobs.count {
+                condition.unlock()
+                return
+            }
+            let (number, job) = jobs[jobHead]
+            jobHead += 1
+            if jobHead > 1024 { jobs.removeFirst(jobHead); jobHead = 0 }
+            condition.unlock()
+            let result = job()
+            condition.lock()
+            results[number] = result
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    /// Queues a job; waits while `capacity` jobs are queued, running or unconsumed.
+    func submit(_ job: @escaping @Sendable () -> Result) {
+        condition.lock()
+        while submitted - consumed >= capacity { condition.wait() }
+        jobs.append((submitted, job))
+        submitted += 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// No more jobs: workers stop once the queue is empty.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next result in submission order, waiting for it; nil once closed and all results are consumed.
+    func next() -> Result? {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let result = results.removeValue(forKey: consumed) {
+                consumed += 1
+                condition.broadcast()
+                return result
+            }
+            if closed && consumed == submitted { return nil }
+            condition.wait()
+        }
     }
 }
 
