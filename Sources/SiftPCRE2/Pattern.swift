@@ -10,7 +10,8 @@ public final class Pattern: @unchecked Sendable {
     /// The options it was compiled with.
     public let options: Options
     /// Whether PCRE2's JIT compiler accepted the pattern.
-    public let isJITCompiled: Bool
+    /// True once the JIT compiler has compiled the pattern (matching then runs the JIT code).
+    public private(set) var isJITCompiled: Bool
 
     let code: OpaquePointer
     let matchContext: OpaquePointer
@@ -38,7 +39,7 @@ public final class Pattern: @unchecked Sendable {
         }
         self.code = compiled
         // Without JIT the interpreter runs, which honours the depth limit (the JIT ignores it).
-        self.isJITCompiled = options.contains(.noJIT) ? false : pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+        self.isJITCompiled = options.contains(.noJIT) || options.contains(.deferJIT) ? false : pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
         guard let context = pcre2_match_context_create_8(nil) else {
             pcre2_code_free_8(compiled)
             throw PatternError(code: -1, offset: 0, message: "could not allocate a PCRE2 match context")
@@ -49,6 +50,15 @@ public final class Pattern: @unchecked Sendable {
         var captures: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &captures)
         self.captureCount = Int(captures)
+    }
+
+    /// JIT-compiles a pattern made with ``Options/deferJIT``, so that a caller can compile many patterns on
+    /// several threads; call it before the pattern is shared, once. Returns whether the JIT accepted it.
+    @discardableResult
+    public func jitCompile() -> Bool {
+        guard !isJITCompiled, !options.contains(.noJIT) else { return isJITCompiled }
+        isJITCompiled = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE)) == 0
+        return isJITCompiled
     }
 
     deinit {
@@ -148,6 +158,8 @@ extension Pattern {
         /// Skip JIT compilation: matching uses the interpreter, so ``Limits/depthLimit`` applies
         /// (used by `sift lexicon check` to probe patterns for catastrophic backtracking).
         public static let noJIT = Options(rawValue: 1 << 4)
+        /// Compile now, JIT-compile later with ``Pattern/jitCompile()`` (for JIT compilation on several threads).
+        public static let deferJIT = Options(rawValue: 1 << 5)
     }
 
     /// PCRE2 resource limits, so that a pathological pattern on pathological text stops

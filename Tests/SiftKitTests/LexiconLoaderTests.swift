@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SiftKit
+import SiftPCRE2
 
 private let header = """
     lexicon:
@@ -44,6 +45,18 @@ private func character(_ line: String, _ column: Int) -> Character? {
 
 @Suite("LexiconLoader")
 struct LexiconLoaderTests {
+    @Test func defaultLexiconIsJITCompiledWhenLoaded() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let lexicon = try LexiconLoader().load(path: root.appendingPathComponent("Lexicons/default").path)
+        let patterns = lexicon.targets.map(\.pattern) + lexicon.contextRules.map(\.trigger) + lexicon.sectionRules.map(\.pattern)
+        // Where this PCRE2 has a JIT, every pattern the loader compiled is JIT code by the time load returns.
+        if (try Pattern("a")).isJITCompiled {
+            let allJIT = patterns.allSatisfy { $0.isJITCompiled }
+            #expect(allJIT)
+        }
+        #expect(patterns.count > 500)
+    }
+
     @Test func minimalLexiconLoads() throws {
         let yaml = header + """
             targets:

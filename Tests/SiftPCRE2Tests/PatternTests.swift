@@ -221,6 +221,24 @@ struct PatternLimitTests {
         }
     }
 
+    @Test func deferredJITCompilesLaterAndMatchesTheSame() throws {
+        let now = try Pattern(#"\bescalat\w*"#)
+        let later = try Pattern(#"\bescalat\w*"#, options: [.caseless, .deferJIT])
+        #expect(!later.isJITCompiled)
+        let text = "The registrar was not ESCALATED to; escalation was late."
+        let matched = try later.matches(text)
+        #expect(matched)
+        #expect(later.jitCompile() == now.isJITCompiled)
+        #expect(later.isJITCompiled == now.isJITCompiled)
+        var bytes = Array(text.utf8)
+        let data = MatchData()
+        let (a, b) = try bytes.withUnsafeMutableBufferPointer { buffer in
+            (try now.allMatches(in: UnsafeBufferPointer(buffer), using: data), try later.allMatches(in: UnsafeBufferPointer(buffer), using: data))
+        }
+        #expect(a == b)
+        #expect(a.count == 2)
+    }
+
     @Test func depthLimitStopsTheInterpreter() throws {
         // Without JIT, a tiny depth limit stops a deeply backtracking match.
         let pattern = try Pattern("(*NO_JIT)(*NO_START_OPT)(a|b)*c", limits: Pattern.Limits(matchLimit: 10_000_000, depthLimit: 5))
