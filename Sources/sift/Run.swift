@@ -84,7 +84,7 @@ struct Run: ParsableCommand {
         var state: SummaryState
         do {
             state = try ShardedRun.writePartial(pipeline: pipeline, paths: paths, evidencePerFactor: evidence,
-                                                commandOptions: summaryOptions, progress: progress, to: work)
+                                                commandOptions: summaryOptions, progress: progress, writeState: partial != nil, to: work)
         } catch {
             Terminal.error("sift: cannot write to \(work): \(error.localizedDescription)")
             throw ExitCode(2)

@@ -44,6 +44,31 @@ import Testing
         #expect(after == 5)
     }
 
+    final class Payload: Sendable {
+        let bytes = [UInt8](repeating: 1, count: 1 << 16)
+    }
+
+    @Test func whatAJobCapturedIsFreedOnceItRan() {
+        // A streaming run queues thousands of jobs, each holding a batch of documents: a finished job's
+        // batch must not stay alive in the queue.
+        let pool = OrderedWorkPool<Int>(workers: 1, capacity: 4)
+        weak var watched: Payload?
+        do {
+            let payload = Payload()
+            watched = payload
+            pool.submit { payload.bytes.count }
+        }
+        #expect(pool.next() == 1 << 16)
+        var waited = 0
+        while watched != nil && waited < 200 {
+            usleep(5_000)
+            waited += 1
+        }
+        #expect(watched == nil)
+        pool.close()
+        #expect(pool.next() == nil)
+    }
+
     @Test func anEmptyPoolEndsAtOnce() {
         let pool = OrderedWorkPool<Int>(workers: 2, capacity: 4)
         pool.close()

@@ -274,7 +274,9 @@ struct StreamUnit: Sendable {
 /// order. `submit` blocks while `capacity` results are unconsumed, which bounds memory.
 final class OrderedWorkPool<Result: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var jobs: [(Int, @Sendable () -> Result)] = []
+    /// Queued jobs from `jobHead` on; a taken job's slot is emptied at once, so that what it captured
+    /// (a batch of documents) is freed when the job ends, not when the queue is next compacted.
+    private var jobs: [(Int, @Sendable () -> Result)?] = []
     private var jobHead = 0
     private var results: [Int: Result] = [:]
     private var submitted = 0
@@ -299,7 +301,8 @@ final class OrderedWorkPool<Result: Sendable>: @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            let (number, job) = jobs[jobHead]
+            let (number, job) = jobs[jobHead]!
+            jobs[jobHead] = nil
             jobHead += 1
             if jobHead > 1024 { jobs.removeFirst(jobHead); jobHead = 0 }
             condition.unlock()

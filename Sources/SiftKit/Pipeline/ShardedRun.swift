@@ -11,7 +11,8 @@ public enum ShardedRun {
     /// Memory stays bounded: reports go to disk as they are analysed.
     @discardableResult
     public static func writePartial(pipeline: Pipeline, paths: [String], excluding: Set<String> = [], evidencePerFactor: Int,
-                                    commandOptions: [String], progress: RunProgress? = nil, to directory: String) throws -> SummaryState {
+                                    commandOptions: [String], progress: RunProgress? = nil, writeState: Bool = true,
+                                    to directory: String) throws -> SummaryState {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var state = SummaryState(lexicon: pipeline.lexicon, evidencePerFactor: evidencePerFactor)
         state.commandOptions = commandOptions
@@ -30,6 +31,9 @@ public enum ShardedRun {
         try writer.close()
         if let writeError { throw writeError }
         state.normalise()
+        // A single run hands the state straight to the summary writer: encoding it (tens of MB of JSON for
+        // hundreds of thousands of reports, several times that inside the encoder) was the run's peak memory.
+        guard writeState else { return state }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(state).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(stateFile)), options: .atomic)
