@@ -127,8 +127,9 @@ public struct NormalizedText: Sendable {
         var pendingSpace: (Int32, Int32)? = nil
         let startIndex = utf8.index(utf8.startIndex, offsetBy: range.start)
         let endIndex = utf8.index(utf8.startIndex, offsetBy: range.end)
-        // Ranges come from scalar boundaries; should one not, repair rather than crash.
-        let slice = Substring(utf8[startIndex..<endIndex]) ?? Substring(String(decoding: utf8[startIndex..<endIndex], as: UTF8.self))
+        // Ranges come from scalar boundaries; should one not, Substring's initialiser rounds it to whole
+        // characters rather than crashing.
+        let slice = Substring(utf8[startIndex..<endIndex])
         for scalar in slice.unicodeScalars {
             let width = UTF8.width(scalar)
             let start = Int32(offset)
