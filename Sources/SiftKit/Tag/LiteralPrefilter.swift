@@ -20,14 +20,6 @@ enum RequiredLiterals {
         return result
     }
 
-    /// The clauses for `pattern`, lower-cased, strongest first, or nil when no useful requirement can be proven.
-    static func extract(_ pattern: String) -> [Strings]? {
-        var parser = Parser(Array(pattern.unicodeScalars))
-        guard let info = parser.parseAlternation(), parser.atEnd else { return nil }
-        let clauses = strongest(minimal(info.allClauses))
-        return clauses.isEmpty ? nil : clauses
-    }
-
     /// Requirements for each top-level alternative of `pattern` ("A|B|C"): the pattern can match only where
     /// every clause of at least one alternative holds. Nil when some alternative has no useful clause (the
     /// pattern must then always run). A pattern without top-level "|" has one alternative. Long rules are
