@@ -40,16 +40,12 @@ struct ReportRecordHeader: Decodable, Sendable {
 /// Writes report records as JSON Lines, one per line, in the order given. Records are encoded in batches
 /// on every core (encoding was the largest serial cost of a run); the order of lines is the order given.
 final class ReportRecordWriter {
-    private let handle: FileHandle
-    private var buffer = Data()
+    private let file: OutputStreamFile
     private var pending: [ReportRecord] = []
     static let batchSize = 256
 
     init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        file = try OutputStreamFile(path: path)
     }
 
     static func encoder() -> JSONEncoder {
@@ -72,26 +68,15 @@ final class ReportRecordWriter {
         pending.removeAll(keepingCapacity: true)
         for chunk in lines {
             for line in try chunk.get() {
-                buffer.append(line)
-                buffer.append(0x0A)
+                try file.write(data: line)
+                try file.write(bytes: [0x0A])
             }
         }
-        if buffer.count >= 1 << 20 { try writeBuffer() }
-    }
-
-    private func writeBuffer() throws {
-        try handle.write(contentsOf: buffer)
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    func flush() throws {
-        try encodePending()
-        try writeBuffer()
     }
 
     func close() throws {
-        try flush()
-        try handle.close()
+        try encodePending()
+        try file.close()
     }
 }
 

@@ -172,6 +172,11 @@ final class OutputStreamFile {
         if buffer.count >= 1 << 20 { try handle.write(contentsOf: buffer); buffer.removeAll(keepingCapacity: true) }
     }
 
+    func write(data: Data) throws {
+        buffer.append(data)
+        if buffer.count >= 1 << 20 { try handle.write(contentsOf: buffer); buffer.removeAll(keepingCapacity: true) }
+    }
+
     func close() throws {
         try handle.write(contentsOf: buffer)
         buffer.removeAll()
