@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SiftKit
+import SiftPCRE2
 
 @Suite struct PrefilterTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -72,5 +73,29 @@ import Testing
         #expect(with.reports.count >= 79)
         #expect(with.reports.map(\.findings) == without.reports.map(\.findings))
         #expect(with.reports.flatMap(\.findings).count > 300)
+    }
+
+    @Test func loaderWorksOutTheLiteralsOfTheRulesItLoads() throws {
+        // The loader extracts the literals alongside the JIT; they must be what the tagger would extract.
+        let lexicon = try LexiconLoader().load(path: PrefilterTests.root.appendingPathComponent("Lexicons/default").path)
+        let known = try #require(lexicon.prefilterLiterals)
+        let sources = Tagger.slotSources(targets: lexicon.targets, contextRules: lexicon.contextRules)
+        #expect(known.sources == sources)
+        #expect(known.alternatives.count == lexicon.targets.count + lexicon.contextRules.count)
+        for (index, source) in sources.enumerated() {
+            #expect(known.alternatives[index] == RequiredLiterals.extractAlternatives(source), "slot \(index)")
+        }
+    }
+
+    @Test func literalsOfOtherRulesAreNotUsed() throws {
+        // A lexicon whose rules changed after loading must not be prefiltered with the old rules' literals:
+        // the new rule's word is not among them, and its finding must still be made.
+        var lexicon = try LexiconLoader().load(path: PrefilterTests.root.appendingPathComponent("Lexicons/default").path)
+        let index = try #require(lexicon.targets.firstIndex { $0.factor == "workload_staffing" })
+        lexicon.targets[index].pattern = try Pattern(#"\bzebracrossing\b"#, options: [.caseless])
+        let document = Document(id: "r1", source: "r1.txt", format: .text, text: "Findings\nThe zebracrossing was busy.\n")
+        let pipeline = Pipeline(lexicon: lexicon, prefilter: true)
+        let findings = pipeline.analyze(document).findings
+        #expect(findings.contains { $0.ruleID == lexicon.targets[index].id && $0.matchedText == "zebracrossing" })
     }
 }

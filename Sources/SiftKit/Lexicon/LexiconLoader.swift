@@ -44,8 +44,8 @@ public struct LexiconLoader {
     /// instead of throwing. The lexicon holds the rules that compiled; it is only fit to run when no issue is an error.
     public func check(sources: [(file: String, text: String)]) -> (lexicon: Lexicon, issues: [LexiconIssue]) {
         var builder = Builder(limits: limits)
-        for source in sources {
-            builder.read(file: source.file, text: source.text)
+        for (source, parsed) in zip(sources, LexiconLoader.compose(sources)) {
+            builder.read(file: source.file, text: source.text, parsed: parsed)
         }
         return builder.partial(files: sources.map(\.file))
     }
@@ -55,11 +55,43 @@ public struct LexiconLoader {
         DispatchQueue.concurrentPerform(iterations: patterns.count) { patterns[$0].jitCompile() }
     }
 
+    /// JIT-compiles `patterns` and extracts the prefilter's required literals of `slotSources` (the tagger's
+    /// target and context patterns), all as one set of jobs on every core: the two were the largest parts
+    /// of getting ready to tag, and done one after the other each left a core idle at its end.
+    static func prepare(jit patterns: [Pattern], literalsOf slotSources: [String]) -> PrefilterLiterals {
+        var extracted = [[[RequiredLiterals.Strings]]?](repeating: nil, count: slotSources.count)
+        extracted.withUnsafeMutableBufferPointer { results in
+            nonisolated(unsafe) let out = results
+            // Extraction first (the longer jobs), so that the short JIT jobs fill in at the end.
+            DispatchQueue.concurrentPerform(iterations: slotSources.count + patterns.count) { index in
+                if index < slotSources.count {
+                    out[index] = RequiredLiterals.extractAlternatives(slotSources[index])
+                } else {
+                    patterns[index - slotSources.count].jitCompile()
+                }
+            }
+        }
+        return PrefilterLiterals(sources: slotSources, alternatives: extracted)
+    }
+
+    /// Each source's YAML parsed on its own core; the results, in order, are then read one by one (rule
+    /// order and error order stay those of the files).
+    static func compose(_ sources: [(file: String, text: String)]) -> [Result<Node?, any Error>] {
+        var parsed = [Result<Node?, any Error>](repeating: .success(nil), count: sources.count)
+        parsed.withUnsafeMutableBufferPointer { results in
+            nonisolated(unsafe) let out = results
+            DispatchQueue.concurrentPerform(iterations: sources.count) { index in
+                out[index] = Result { try Yams.compose(yaml: sources[index].text) }
+            }
+        }
+        return parsed
+    }
+
     /// Loads a lexicon from in-memory YAML texts, each named for error messages.
     public func load(sources: [(file: String, text: String)]) throws -> Lexicon {
         var builder = Builder(limits: limits)
-        for source in sources {
-            builder.read(file: source.file, text: source.text)
+        for (source, parsed) in zip(sources, LexiconLoader.compose(sources)) {
+            builder.read(file: source.file, text: source.text, parsed: parsed)
         }
         return try builder.finish(files: sources.map(\.file))
     }
@@ -82,12 +114,13 @@ private struct Builder {
 
     init(limits: Pattern.Limits) { self.limits = limits }
 
-    mutating func read(file: String, text: String) {
+    /// Reads one file, whose YAML `parsed` holds (see ``LexiconLoader/compose(_:)``).
+    mutating func read(file: String, text: String, parsed: Result<Node?, any Error>) {
         self.file = file
         self.lines = text.linesWithLengths().map(\.line)
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try parsed.get()
         } catch let error as YamlError {
             issue(at: yamlErrorLocation(error), "invalid YAML: \(yamlErrorMessage(error))")
             return
@@ -381,9 +414,10 @@ private struct Builder {
         let errors = issues.filter { $0.severity == .error }
         if !errors.isEmpty { throw LexiconLoadError(issues: errors) }
         let ordered = Taxonomy.factorIDs.compactMap { factors[$0] }
-        LexiconLoader.jitCompile(targets.map(\.pattern) + contextRules.map(\.trigger) + sectionRules.map(\.pattern))
+        let literals = LexiconLoader.prepare(jit: targets.map(\.pattern) + contextRules.map(\.trigger) + sectionRules.map(\.pattern),
+                                             literalsOf: Tagger.slotSources(targets: targets, contextRules: contextRules))
         return Lexicon(name: name ?? "", version: version ?? "", description: description, factors: ordered, targets: targets,
                        contextRules: contextRules, sectionRules: sectionRules, interventionFunctions: interventionFunctions,
-                       files: files, warnings: warnings + issues.filter { $0.severity == .warning })
+                       files: files, warnings: warnings + issues.filter { $0.severity == .warning }, prefilterLiterals: literals)
     }
 }

@@ -54,6 +54,7 @@ public struct Tagger: Sendable {
 
         init(lexicon: Lexicon, prefilter: Bool) {
             patterns = lexicon.targets.map(\.pattern) + lexicon.contextRules.map(\.trigger)
+            // (Tagger.slotSources gives these patterns' sources in the same order.)
             ids = lexicon.targets.map(\.id) + lexicon.contextRules.map(\.id)
             factors = lexicon.targets.map(\.factor)
             targetCount = lexicon.targets.count
@@ -67,13 +68,18 @@ public struct Tagger: Sendable {
             var literals: [String] = []
             var literalIndex: [String: Int32] = [:]
             var branchStart: [Int32] = [0], clauseStart: [Int32] = [0], idStart: [Int32] = [0], literalIDs: [Int32] = []
-            // Each pattern's literals on its own, on every core; then numbered in pattern order (deterministic).
-            var extracted = [[[RequiredLiterals.Strings]]?](repeating: nil, count: prefilter ? patterns.count : 0)
+            // Each pattern's literals on its own, on every core (or as the loader worked them out for these
+            // very patterns); then numbered in pattern order (deterministic).
             let sources = patterns.map(\.source)
-            extracted.withUnsafeMutableBufferPointer { results in
-                nonisolated(unsafe) let out = results
-                DispatchQueue.concurrentPerform(iterations: results.count) { index in
-                    out[index] = RequiredLiterals.extractAlternatives(sources[index])
+            var extracted = [[[RequiredLiterals.Strings]]?](repeating: nil, count: prefilter ? patterns.count : 0)
+            if prefilter, let known = lexicon.prefilterLiterals, known.sources == sources {
+                extracted = known.alternatives
+            } else {
+                extracted.withUnsafeMutableBufferPointer { results in
+                    nonisolated(unsafe) let out = results
+                    DispatchQueue.concurrentPerform(iterations: results.count) { index in
+                        out[index] = RequiredLiterals.extractAlternatives(sources[index])
+                    }
                 }
             }
             for slot in sources.indices {
@@ -139,6 +145,11 @@ public struct Tagger: Sendable {
                 }
             }
         }
+    }
+
+    /// The pattern sources of the tagger's slots, in slot order: targets, then context rules.
+    static func slotSources(targets: [TargetRule], contextRules: [ContextRule]) -> [String] {
+        targets.map(\.pattern.source) + contextRules.map(\.trigger.source)
     }
 
     /// A trigger found in a sentence (normalised byte offsets) and its pattern slot.
