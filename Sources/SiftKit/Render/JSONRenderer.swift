@@ -178,24 +178,48 @@ public struct JSONRenderer: Sendable {
         interval.map { Statistics.Interval(lower: round($0.lower)!, upper: round($0.upper)!) }
     }
 
-    /// The summary around its `reports` array: `head` + each ``report(_:)`` joined by ",\n" + `tail`.
-    /// With `--share` there is no `reports` key and `tail` is empty.
-    public func parts(_ summary: RunSummary) throws -> (head: String, tail: String) {
-        let whole = try render(summary)
-        guard !summary.disclosure.share else { return (whole, "") }
-        // Top-level keys are the lines indented by exactly two spaces; `reports` goes before the first key after it.
-        var head = ""
-        var rest = Substring(whole)
-        while let newline = rest.firstIndex(of: "\n") {
-            let line = rest[rest.startIndex...newline]
-            if line.hasPrefix("  \""), !line.hasPrefix("   "), let end = line.dropFirst(3).firstIndex(of: "\""),
+    /// A piece of summary.json: text, or the place of one of the long arrays, whose elements are written
+    /// one by one (each ``element(_:)`` or ``report(_:)``, joined by ",\n") so that no encoder ever holds
+    /// a whole list of a large run. Written in order, the pieces are exactly ``render(_:)``, with the
+    /// `reports` array added (none with `--share`).
+    public enum Piece: Equatable {
+        case text(String)
+        case diagnostics, inputs, reports
+    }
+
+    /// The pieces of summary.json, in order.
+    public func pieces(_ summary: RunSummary) throws -> [Piece] {
+        // Rendered with the two lists empty: an empty array is "[\n\n  ]", a full one "[\n" + elements + "\n  ]".
+        let whole = try JSONRenderer.encode(output(summary, lists: false))
+        var pieces: [Piece] = []
+        var text = ""
+        var reportsPlaced = summary.disclosure.share
+        var lines = whole.split(separator: "\n", omittingEmptySubsequences: false)[...]
+        while let line = lines.popFirst() {
+            // Top-level keys are the lines indented by exactly two spaces; `reports` goes before the first key after it.
+            if !reportsPlaced, line.hasPrefix("  \""), !line.hasPrefix("   "), let end = line.dropFirst(3).firstIndex(of: "\""),
                String(line[line.index(line.startIndex, offsetBy: 3)..<end]) > "reports" {
-                return (head + "  \"reports\" : [\n", "\n  ],\n" + rest)
+                pieces += [.text(text + "  \"reports\" : [\n"), .reports]
+                text = "\n  ],\n"
+                reportsPlaced = true
             }
-            head += line
-            rest = rest[rest.index(after: newline)...]
+            if (line == "  \"diagnostics\" : [" || line == "  \"inputs\" : ["), lines.first == "", lines.dropFirst().first?.hasPrefix("  ]") == true {
+                pieces += [.text(text + line + "\n"), line.hasPrefix("  \"d") ? .diagnostics : .inputs]
+                lines.removeFirst()
+                text = "\n"
+                continue
+            }
+            text += line
+            if !lines.isEmpty { text += "\n" }
         }
-        return (whole, "")
+        pieces.append(.text(text))
+        return pieces
+    }
+
+    /// One element of the `inputs` or `diagnostics` array, indented for its place.
+    public func element<T: Encodable>(_ value: T) throws -> String {
+        let text = try JSONRenderer.encode(value)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n")
     }
 
     /// One report of the `reports` array, indented for its place.
@@ -211,6 +235,11 @@ public struct JSONRenderer: Sendable {
 
     /// The summary without per-report details.
     public func render(_ summary: RunSummary) throws -> String {
+        try JSONRenderer.encode(output(summary, lists: true))
+    }
+
+    /// The document; without `lists`, `inputs` and `diagnostics` are left empty (see ``pieces(_:)``).
+    private func output(_ summary: RunSummary, lists: Bool) -> Output {
         let d = summary.disclosure
         func c(_ n: Int) -> Int? { d.isSuppressed(n) ? nil : n }
         func share(_ n: Int, _ whole: Int) -> Double? { d.isSuppressed(n) || whole == 0 ? nil : JSONRenderer.round(Double(n) / Double(whole)) }
@@ -279,8 +308,8 @@ public struct JSONRenderer: Sendable {
             evidence: summary.evidence,
             gaps: GapsOut(below: summary.options.lowEvidenceBelow, factors: summary.gaps.map(\.factor), note: SummaryText.gapsNote),
             reports: nil,
-            inputs: summary.inputs, diagnostics: summary.diagnostics)
-        return try JSONRenderer.encode(output)
+            inputs: lists ? summary.inputs : [], diagnostics: lists ? summary.diagnostics : [])
+        return output
     }
 
     static func findingInfo(_ finding: Finding) -> FindingInfo {

@@ -82,15 +82,41 @@ public struct SummaryWriter {
         let md = MarkdownRenderer(evidencePerFactor: options.evidencePerFactor)
         let jsonRenderer = JSONRenderer()
         let csv = CSVRenderer()
-        var jsonParts = (head: "", tail: "")
+        var jsonPieces: ArraySlice<JSONRenderer.Piece> = []
+        // Writes the summary.json pieces up to the reports array (or to the end), the long lists an element at a time.
+        func writeJSONPieces() throws {
+            guard let file = json else { return }
+            while let piece = jsonPieces.popFirst() {
+                switch piece {
+                case .text(let text): try file.write(text)
+                case .reports: return
+                case .inputs: try writeElements(summary.inputs, to: file)
+                case .diagnostics: try writeElements(summary.diagnostics, to: file)
+                }
+            }
+        }
+        func writeElements<T: Encodable & Sendable>(_ list: [T], to file: OutputStreamFile) throws {
+            var first = true
+            for start in stride(from: 0, to: list.count, by: 4096) {
+                let texts = ConcurrentMap.chunked(Array(list[start..<min(start + 4096, list.count)])) { items in
+                    Result { try items.map { try jsonRenderer.element($0) } }
+                }
+                for chunk in texts {
+                    for text in try chunk.get() {
+                        try file.write((first ? "" : ",\n") + text)
+                        first = false
+                    }
+                }
+            }
+        }
         if formats.contains(.md) {
             markdown = try temporary.create("summary.md")
             try markdown!.write(md.render(summary, lexicon: lexicon) + md.appendixHeading(summary))
         }
         if formats.contains(.json) {
             json = try temporary.create("summary.json")
-            jsonParts = try jsonRenderer.parts(summary)
-            try json!.write(jsonParts.head)
+            jsonPieces = try jsonRenderer.pieces(summary)[...]
+            try writeJSONPieces()
         }
         if formats.contains(.html) {
             let html = try temporary.create("summary.html")
@@ -142,7 +168,7 @@ public struct SummaryWriter {
             try writeBatch()
         }
         try markdown?.write(md.tail(summary))
-        try json?.write(jsonParts.tail)
+        try writeJSONPieces()
         for file in [markdown, json] { try file?.close() }
         try findings?.close()
         try temporary.commit()
