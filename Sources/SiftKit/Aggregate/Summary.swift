@@ -166,9 +166,10 @@ public struct RunSummary: Sendable {
         }
         var units: [String: UnitCount] = [:]
         for group in groups {
-            for factor in group.factors { counts[factor]?.reports += group.count }
+            let factors = group.factors
+            for factor in factors { counts[factor]?.reports += group.count }
             units[group.unit, default: UnitCount(unit: group.unit, reports: 0, factors: [:])].reports += group.count
-            for factor in group.factors { units[group.unit]?.factors[factor, default: 0] += group.count }
+            for factor in factors { units[group.unit]?.factors[factor, default: 0] += group.count }
         }
         factorCounts = Taxonomy.factorIDs.compactMap { counts[$0] }
         unitCounts = units.values.sorted { Array($0.unit.utf8).lexicographicallyPrecedes(Array($1.unit.utf8)) }
@@ -227,8 +228,8 @@ public struct RunSummary: Sendable {
         var components = functions.map(\.component)
         for definition in barriers { for component in definition.comb where !components.contains(component) { components.append(component) } }
         func reportsWithAny(_ factors: [String]) -> Int {
-            let set = Set(factors)
-            return groups.reports { !set.isDisjoint(with: $0.factors) }
+            let mask = ReportGroup.mask(factors)
+            return groups.reports { $0.hasAny(mask) }
         }
         let comb = components.enumerated().map { index, component -> (Int, CombGroup) in
             let factors = barriers.filter { $0.comb.contains(component) }.map(\.id)
@@ -278,19 +279,19 @@ public struct TargetBehaviour: Sendable, Hashable, Codable {
 
     init(groups reports: [ReportGroup], roles: [String: FactorDefinition.Role]) {
         let ids = Taxonomy.targetBehaviourIDs
-        let target = reports.filter { !Set(ids).isDisjoint(with: $0.factors) }
-        delay = reports.reports { $0.factors.contains(ids[0]) }
-        response = reports.reports { $0.factors.contains(ids[1]) }
-        both = reports.reports { $0.factors.contains(ids[0]) && $0.factors.contains(ids[1]) }
+        let target = reports.filter { $0.hasAny(ReportGroup.mask(ids)) }
+        delay = reports.reports { $0.has(ids[0]) }
+        response = reports.reports { $0.has(ids[1]) }
+        both = reports.reports { $0.has(ids[0]) && $0.has(ids[1]) }
         either = target.reports()
         totalReports = reports.reports()
         let order = Dictionary(uniqueKeysWithValues: Taxonomy.factorIDs.enumerated().map { ($1, $0) })
         rows = Taxonomy.factorIDs.filter { roles[$0] != .targetBehaviour }.map { id in
             CoOccurrence(factor: id, role: roles[id]?.rawValue ?? "barrier",
-                         withTarget: target.reports { $0.factors.contains(id) },
-                         withDelay: reports.reports { $0.factors.contains(id) && $0.factors.contains(ids[0]) },
-                         withResponse: reports.reports { $0.factors.contains(id) && $0.factors.contains(ids[1]) },
-                         withoutTarget: reports.reports { $0.factors.contains(id) } - target.reports { $0.factors.contains(id) })
+                         withTarget: target.reports { $0.has(id) },
+                         withDelay: reports.reports { $0.has(id) && $0.has(ids[0]) },
+                         withResponse: reports.reports { $0.has(id) && $0.has(ids[1]) },
+                         withoutTarget: reports.reports { $0.has(id) } - target.reports { $0.has(id) })
         }.sorted { a, b in
             let ac = a.role == "context" ? 1 : 0, bc = b.role == "context" ? 1 : 0
             return (ac, -a.withTarget, order[a.factor]!) < (bc, -b.withTarget, order[b.factor]!)

@@ -2,20 +2,84 @@ import Foundation
 
 /// Reports that share a unit, a date and a factor set, counted. Every count in a summary is a sum over
 /// groups, so a summary needs memory for the variety of reports, not their number, and two partial
-/// summaries merge by adding their groups.
+/// summaries merge by adding their groups. The factor set is a bit mask (bit i: `Taxonomy.factorIDs[i]`):
+/// a large run has about as many groups as reports, and an array of ids in each cost more than the rest.
 public struct ReportGroup: Sendable, Hashable, Codable {
     public var unit: String
     /// The report date as written (YYYY-MM-DD when usable), empty when none.
     public var date: String
-    /// Counted factors, in taxonomy order.
-    public var factors: [String]
+    /// Counted factors: bit i is `Taxonomy.factorIDs[i]`.
+    public var mask: UInt32
     public var count: Int
+
+    public init(unit: String, date: String, factors: [String], count: Int) {
+        self.init(unit: unit, date: date, mask: ReportGroup.mask(factors), count: count)
+    }
+
+    init(unit: String, date: String, mask: UInt32, count: Int) {
+        self.unit = unit
+        self.date = date
+        self.mask = mask
+        self.count = count
+    }
+
+    /// Counted factors, in taxonomy order.
+    public var factors: [String] {
+        Taxonomy.factorIDs.indices.filter { mask & (1 << UInt32($0)) != 0 }.map { Taxonomy.factorIDs[$0] }
+    }
+
+    /// The bit of each taxonomy id.
+    private static let bits: [String: UInt32] = Dictionary(uniqueKeysWithValues: Taxonomy.factorIDs.enumerated().map { ($1, 1 << UInt32($0)) })
+
+    /// The mask of `ids` (ids outside the taxonomy have no bit).
+    static func mask(_ ids: some Sequence<String>) -> UInt32 {
+        ids.reduce(0) { $0 | (bits[$1] ?? 0) }
+    }
 
     /// True when the group has `id`, or for ``RunSummary/targetBehaviourSeries``, either target-behaviour id.
     func has(_ id: String) -> Bool {
-        id == RunSummary.targetBehaviourSeries ? factors.contains { Taxonomy.targetBehaviourIDs.contains($0) } : factors.contains(id)
+        id == RunSummary.targetBehaviourSeries ? hasAny(ReportGroup.targetBehaviour) : mask & (ReportGroup.bits[id] ?? 0) != 0
     }
+
+    /// True when the group has any factor of `mask`.
+    func hasAny(_ mask: UInt32) -> Bool { self.mask & mask != 0 }
+
+    static let targetBehaviour = ReportGroup.mask(Taxonomy.targetBehaviourIDs)
+
     var usableDate: String? { DatePeriod.isDate(date) ? date : nil }
+
+    /// Sorted by unit, date, then factor ids in taxonomy order compared as lists (which is how the joined
+    /// lists compared: "," sorts before every character of an id).
+    static func precedes(_ a: ReportGroup, _ b: ReportGroup) -> Bool {
+        if a.unit != b.unit { return a.unit < b.unit }
+        if a.date != b.date { return a.date < b.date }
+        var x = a.mask, y = b.mask
+        while x != 0 || y != 0 {
+            guard x != 0 else { return true }   // a's list is a prefix of b's
+            guard y != 0 else { return false }
+            let i = x.trailingZeroBitCount, j = y.trailingZeroBitCount
+            if i != j { return Taxonomy.factorIDs[i] < Taxonomy.factorIDs[j] }
+            x &= x - 1
+            y &= y - 1
+        }
+        return false
+    }
+
+    enum CodingKeys: String, CodingKey { case unit, date, factors, count }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(unit: try container.decode(String.self, forKey: .unit), date: try container.decode(String.self, forKey: .date),
+                  factors: try container.decode([String].self, forKey: .factors), count: try container.decode(Int.self, forKey: .count))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(unit, forKey: .unit)
+        try container.encode(date, forKey: .date)
+        try container.encode(factors, forKey: .factors)
+        try container.encode(count, forKey: .count)
+    }
 }
 
 extension Array where Element == ReportGroup {
@@ -93,9 +157,7 @@ public struct SummaryState: Sendable, Codable {
         lexiconVersion = try container.decode(String.self, forKey: .lexiconVersion)
         reports = try container.decode(Int.self, forKey: .reports)
         for group in try container.decode([ReportGroup].self, forKey: .groups) {
-            var mask: UInt32 = 0
-            for (bit, id) in Taxonomy.factorIDs.enumerated() where group.factors.contains(id) { mask |= 1 << UInt32(bit) }
-            groupCounts[GroupKey(unit: group.unit, date: group.date, mask: mask), default: 0] += group.count
+            groupCounts[GroupKey(unit: group.unit, date: group.date, mask: group.mask), default: 0] += group.count
         }
         mentions = try container.decode([String: Int].self, forKey: .mentions)
         discounted = try container.decode([String: [String: Int]].self, forKey: .discounted)
@@ -115,11 +177,7 @@ public struct SummaryState: Sendable, Codable {
 
     /// The groups, in a fixed order.
     public var groups: [ReportGroup] {
-        groupCounts.map { key, count in
-            ReportGroup(unit: key.unit, date: key.date,
-                        factors: Taxonomy.factorIDs.enumerated().filter { key.mask & (1 << UInt32($0.offset)) != 0 }.map(\.element),
-                        count: count)
-        }.sorted { ($0.unit, $0.date, $0.factors.joined(separator: ",")) < ($1.unit, $1.date, $1.factors.joined(separator: ",")) }
+        groupCounts.map { key, count in ReportGroup(unit: key.unit, date: key.date, mask: key.mask, count: count) }.sorted(by: ReportGroup.precedes)
     }
 
     static func unit(of document: Document) -> String {
@@ -130,8 +188,7 @@ public struct SummaryState: Sendable, Codable {
     /// Adds one analysed report.
     public mutating func add(_ report: ReportAnalysis, key: ReportKey) {
         reports += 1
-        var mask: UInt32 = 0
-        for (bit, id) in Taxonomy.factorIDs.enumerated() where report.factors.contains(id) { mask |= 1 << UInt32(bit) }
+        let mask = ReportGroup.mask(report.factors)
         let date = (report.document.date ?? "").trimmingCharacters(in: .whitespaces)
         groupCounts[GroupKey(unit: SummaryState.unit(of: report.document), date: date, mask: mask), default: 0] += 1
         for finding in report.findings {

@@ -58,12 +58,13 @@ public struct CSVRenderer: Sendable {
         }
         var rows: [[String]] = []
         for period in periods {
+            let inPeriod = summary.groups.filter(period.includes)
             for unit in [nil] + units.map(Optional.some) {
-                let group = summary.groups.filter { period.includes($0) && (unit == nil || $0.unit == unit) }
+                let group = unit == nil ? inPeriod : inPeriod.filter { $0.unit == unit }
                 let total = group.reports()
                 if total == 0 && unit != nil { continue }
                 for id in Taxonomy.factorIDs {
-                    let n = group.reports { $0.factors.contains(id) }
+                    let n = group.reports { $0.has(id) }
                     let suppressed = d.isSuppressed(n)
                     let percent = suppressed || total == 0 ? "" : SummaryText.decimal(Double(n) * 100 / Double(total), places: 1)
                     rows.append([id, roles[id] ?? "", unit ?? "(all units)", period.type, period.name, period.from, period.to,

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import SiftKit
+
+/// The parts of a summary that large runs changed: summary.json written in pieces (the long lists an element
+/// at a time) and report groups that keep their factor set as a bit mask.
+struct SummaryScaleTests {
+    static func summary(_ corpus: String, share: Bool = false) throws -> RunSummary {
+        let lexicon = try Support.loadDefaultLexicon()
+        let result = Pipeline(lexicon: lexicon, threads: 1).run(paths: [Support.packageRoot.appendingPathComponent(corpus).path])
+        return RunSummary(result: result, lexicon: lexicon, options: SummaryOptions(command: ["run", corpus], disclosure: Disclosure(share: share)))
+    }
+
+    /// The pieces put together with every element and an empty reports array.
+    static func assemble(_ renderer: JSONRenderer, _ summary: RunSummary) throws -> String {
+        var out = ""
+        for piece in try renderer.pieces(summary) {
+            switch piece {
+            case .text(let text): out += text
+            case .reports: break
+            case .inputs: out += try summary.inputs.map(renderer.element).joined(separator: ",\n")
+            case .diagnostics: out += try summary.diagnostics.map(renderer.element).joined(separator: ",\n")
+            }
+        }
+        return out
+    }
+
+    @Test(arguments: ["Corpora/hostile", "Corpora/sample", "Corpora/formats"])
+    func piecesMakeTheWholeDocument(corpus: String) throws {
+        let summary = try SummaryScaleTests.summary(corpus)
+        #expect(summary.inputs.count > 5)
+        let renderer = JSONRenderer()
+        let assembled = try SummaryScaleTests.assemble(renderer, summary)
+        // Without its (here empty) reports array, the assembled document is the whole document, to the byte.
+        let emptyReports = "  \"reports\" : [\n\n  ],\n"
+        #expect(assembled.components(separatedBy: emptyReports).count == 2)
+        #expect(assembled.replacingOccurrences(of: emptyReports, with: "") == (try renderer.render(summary)))
+        #expect(try JSONSerialization.jsonObject(with: Data(assembled.utf8)) is [String: Any])
+    }
+
+    @Test func hostileInputsGiveDiagnosticsInPieces() throws {
+        let summary = try SummaryScaleTests.summary("Corpora/hostile")
+        #expect(!summary.diagnostics.isEmpty)
+        let pieces = try JSONRenderer().pieces(summary)
+        #expect(pieces.filter { $0 == .inputs }.count == 1)
+        #expect(pieces.filter { $0 == .diagnostics }.count == 1)
+        #expect(pieces.filter { $0 == .reports }.count == 1)
+    }
+
+    @Test func sharedSummaryHasNoReportsPiece() throws {
+        let summary = try SummaryScaleTests.summary("Corpora/sample", share: true)
+        let renderer = JSONRenderer()
+        #expect(try !renderer.pieces(summary).contains(.reports))
+        #expect(try SummaryScaleTests.assemble(renderer, summary) == renderer.render(summary))
+    }
+
+    @Test func emptyListsStayEmptyArrays() throws {
+        // No inputs at all: the pieces still give the empty arrays JSONEncoder writes.
+        var summary = try SummaryScaleTests.summary("Corpora/sample")
+        summary.inputs = []
+        summary.diagnostics = []
+        let renderer = JSONRenderer()
+        let assembled = try SummaryScaleTests.assemble(renderer, summary)
+        #expect(assembled.contains("  \"inputs\" : [\n\n  ],\n"))
+        #expect(assembled.replacingOccurrences(of: "  \"reports\" : [\n\n  ],\n", with: "") == (try renderer.render(summary)))
+    }
+
+    @Test func groupOrderIsTheOrderOfJoinedFactorLists() {
+        // The old order compared "a,b,c" strings; the mask comparison must give the same order.
+        var generator = SplitMix64(seed: 7)
+        var groups: [ReportGroup] = []
+        for _ in 0..<400 {
+            let mask = UInt32(truncatingIfNeeded: generator.next()) & ((1 << UInt32(Taxonomy.factorIDs.count)) - 1)
+            let sparse = generator.next() % 3 == 0 ? mask & UInt32(truncatingIfNeeded: generator.next()) : mask
+            groups.append(ReportGroup(unit: ["A", "B"][Int(generator.next() % 2)], date: ["2024-01-01", ""][Int(generator.next() % 2)],
+                                      mask: generator.next() % 5 == 0 ? 0 : sparse, count: 1))
+        }
+        let byMask = groups.sorted(by: ReportGroup.precedes)
+        let byText = groups.sorted {
+            ($0.unit, $0.date, $0.factors.joined(separator: ",")) < ($1.unit, $1.date, $1.factors.joined(separator: ","))
+        }
+        #expect(byMask.map { [$0.unit, $0.date] + $0.factors } == byText.map { [$0.unit, $0.date] + $0.factors })
+    }
+
+    @Test func groupFactorsRoundTrip() throws {
+        let ids = [Taxonomy.factorIDs[3], Taxonomy.factorIDs[0], "not_a_factor", Taxonomy.factorIDs.last!]
+        let group = ReportGroup(unit: "U", date: "2024-02-03", factors: ids, count: 4)
+        #expect(group.factors == [Taxonomy.factorIDs[0], Taxonomy.factorIDs[3], Taxonomy.factorIDs.last!])
+        #expect(group.has(Taxonomy.factorIDs[3]) && !group.has(Taxonomy.factorIDs[1]) && !group.has("not_a_factor"))
+        let data = try JSONEncoder().encode(group)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object["factors"] as? [String] == group.factors)
+        #expect(try JSONDecoder().decode(ReportGroup.self, from: data) == group)
+        let target = ReportGroup(unit: "U", date: "", factors: [Taxonomy.targetBehaviourIDs[1]], count: 1)
+        #expect(target.has(RunSummary.targetBehaviourSeries))
+    }
+}
