@@ -111,4 +111,21 @@ struct PrivacyAndShardsCLITests {
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("not a Sift partial result"))
     }
+
+    @Test func mergeRefusesDamagedRecords() throws {
+        let work = try CLI.temporaryDirectory()
+        let part = work.appendingPathComponent("a")
+        let run = try CLI.run(["run", "--partial", part.path, "Corpora/sample"])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let records = part.appendingPathComponent("reports.bin")
+        let bytes = try Data(contentsOf: records)
+        try bytes.dropLast(bytes.count / 2).write(to: records)
+        let out = work.appendingPathComponent("m")
+        let merge = try CLI.run(["merge", part.path, "--out", out.path])
+        #expect(merge.status == 2)
+        #expect(merge.stderr.contains("\(records.path): record "), "stderr: \(merge.stderr)")
+        #expect(merge.stderr.contains("cut short"), "stderr: \(merge.stderr)")
+        // Nothing half-written is left in the output folder.
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: out.path))?.isEmpty ?? true)
+    }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// is byte-identical to a single run over all the inputs.
 public enum ShardedRun {
     public static let stateFile = "state.json"
-    public static let recordsFile = "reports.jsonl"
+    public static let recordsFile = "reports.bin"
 
     /// Runs `pipeline` over `paths` and writes the partial result into `directory` (created if needed).
     /// Memory stays bounded: reports go to disk as they are analysed.

@@ -51,7 +51,7 @@ public struct SummaryWriter {
         var headers: [ReportRecordHeader] = []
         for path in recordFiles {
             let reader = try ReportRecordReader(path: path)
-            while case let batch = try reader.nextBatch(ReportRecordHeader.self, size: 1024), !batch.isEmpty { headers += batch }
+            while let header = try reader.nextHeader() { headers.append(header) }
         }
         headers.sort { $0.key < $1.key }
         var ids = ReportIDs()
