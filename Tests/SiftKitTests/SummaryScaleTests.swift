@@ -95,3 +95,70 @@ struct SummaryScaleTests {
         #expect(target.has(RunSummary.targetBehaviourSeries))
     }
 }
+
+/// The summary writer's duplicate-id pass, which merges the shards' record headers as it reads them.
+struct SummaryWriterPassTests {
+    static func records(_ texts: [(source: String, id: String)]) throws -> (SummaryState, [ReportRecord]) {
+        let lexicon = try Support.loadDefaultLexicon()
+        let pipeline = Pipeline(lexicon: lexicon, threads: 1)
+        var state = SummaryState(lexicon: lexicon, evidencePerFactor: 3)
+        var records: [ReportRecord] = []
+        for (index, entry) in texts.enumerated() {
+            let document = Document(id: entry.id, source: entry.source, format: .text,
+                                    text: "Findings\nThe registrar was not called for \(index) hours despite a pathological CTG.\n")
+            let analysis = pipeline.analyze(document)
+            let key = ReportKey(source: entry.source, index: 0)
+            state.add(analysis, key: key)
+            records.append(ReportRecord(analysis, key: key))
+        }
+        return (state, records)
+    }
+
+    static func write(_ records: [ReportRecord], to path: String) throws {
+        let writer = try ReportRecordWriter(path: path)
+        for record in records { try writer.write(record) }
+        try writer.close()
+    }
+
+    @Test func duplicatesAcrossShardsAreRenamedInKeyOrder() throws {
+        let folder = try Support.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Shard 1 has a.txt and c.txt, shard 2 b.txt and d.txt; all four share one id.
+        let (state1, shard1) = try SummaryWriterPassTests.records([("a.txt", "R1"), ("c.txt", "R1")])
+        let (state2, shard2) = try SummaryWriterPassTests.records([("b.txt", "R1"), ("d.txt", "R1")])
+        let paths = [folder.appendingPathComponent("1.bin").path, folder.appendingPathComponent("2.bin").path]
+        try SummaryWriterPassTests.write(shard1, to: paths[0])
+        try SummaryWriterPassTests.write(shard2, to: paths[1])
+        let lexicon = try Support.loadDefaultLexicon()
+        let out = folder.appendingPathComponent("out").path
+        let final = try SummaryWriter(lexicon: lexicon, options: SummaryOptions(), formats: [.json]).write(states: [state1, state2], recordFiles: paths, to: out)
+        let messages = final.diagnostics.filter { $0.code == "duplicate-id" }.map(\.message)
+        #expect(messages == [
+            "report id 'R1' already used by a.txt; this one is reported as 'R1~2'",
+            "report id 'R1' already used by a.txt; this one is reported as 'R1~3'",
+            "report id 'R1' already used by a.txt; this one is reported as 'R1~4'",
+        ])
+        let json = try String(contentsOfFile: out + "/summary.json", encoding: .utf8)
+        let order = ["\"R1\"", "\"R1~2\"", "\"R1~3\"", "\"R1~4\""].map { json.range(of: "\"id\" : " + $0)?.lowerBound }
+        #expect(order.allSatisfy { $0 != nil })
+        #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted())
+    }
+
+    @Test func recordsOutOfOrderAreAnErrorNamingTheFile() throws {
+        let folder = try Support.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (state, records) = try SummaryWriterPassTests.records([("b.txt", "R2"), ("a.txt", "R1")])
+        let path = folder.appendingPathComponent("shard.bin").path
+        try SummaryWriterPassTests.write(records, to: path)
+        let lexicon = try Support.loadDefaultLexicon()
+        do {
+            try SummaryWriter(lexicon: lexicon, options: SummaryOptions(), formats: [.md]).write(states: [state], recordFiles: [path],
+                                                                                                 to: folder.appendingPathComponent("out").path)
+            Issue.record("no error for records out of order")
+        } catch let error as RecordFileError {
+            #expect(error.path == path)
+            #expect(error.description.contains("out of order"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/summary.md").path))
+    }
+}

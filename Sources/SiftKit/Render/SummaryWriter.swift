@@ -44,18 +44,26 @@ public struct SummaryWriter {
         for other in states.dropFirst() { state.merge(other) }
         state.normalise()
 
-        // Pass 1: duplicate ids, renamed in report order exactly as a single run would.
+        // Pass 1: duplicate ids, renamed in report order exactly as a single run would. Each shard's records
+        // are in key order, so the shards' headers are merged in key order as they are read: nothing but
+        // the ids is kept.
         var renames: [ReportKey: String] = [:]
-        // Each shard's records are in key order; a duplicate is "later" by key, so every reader can be
-        // scanned on its own for ids and the renames decided in key order afterwards.
-        var headers: [ReportRecordHeader] = []
-        for path in recordFiles {
-            let reader = try ReportRecordReader(path: path)
-            while let header = try reader.nextHeader() { headers.append(header) }
-        }
-        headers.sort { $0.key < $1.key }
+        let readers = try recordFiles.map { try ReportRecordReader(path: $0) }
+        var heads = try readers.map { try $0.nextHeader() }
         var ids = ReportIDs()
-        for record in headers {
+        while true {
+            var best: Int? = nil
+            for (index, head) in heads.enumerated() {
+                guard let head else { continue }
+                if let b = best, let current = heads[b], !(head.key < current.key) { continue }
+                best = index
+            }
+            guard let best, let record = heads[best] else { break }
+            heads[best] = try readers[best].nextHeader()
+            if let next = heads[best], next.key < record.key {
+                throw RecordFileError(path: recordFiles[best], record: nil, offset: nil,
+                                      problem: "reports out of order (\(next.key.source) #\(next.key.index) after \(record.key.source) #\(record.key.index)); not written by sift run")
+            }
             let (id, duplicate) = ids.claim(record.id, source: record.source)
             if let duplicate {
                 renames[record.key] = id
