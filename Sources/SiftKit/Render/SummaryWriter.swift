@@ -147,17 +147,15 @@ public struct SummaryWriter {
             var batch: [ReportRecord] = []
             let wantMarkdown = markdown != nil, wantJSON = json != nil, wantCSV = findings != nil
             func writeBatch() throws {
-                let rendered = ConcurrentMap.chunked(batch) { records -> Result<[(md: String, json: String, rows: [[String]])], any Error> in
-                    Result {
-                        try records.map { record in
-                            (wantMarkdown ? md.report(record, summary) : "", wantJSON ? try jsonRenderer.report(record) : "",
-                             wantCSV ? csv.cells(record) : [])
-                        }
+                let rendered = ConcurrentMap.chunked(batch) { records -> [(md: String, json: String, rows: [[String]])] in
+                    records.map { record in
+                        (wantMarkdown ? md.report(record, summary) : "", wantJSON ? jsonRenderer.report(record) : "",
+                         wantCSV ? csv.cells(record) : [])
                     }
                 }
                 batch.removeAll(keepingCapacity: true)
                 for chunk in rendered {
-                    for (mdText, jsonText, rows) in try chunk.get() {
+                    for (mdText, jsonText, rows) in chunk {
                         try markdown?.write(mdText)
                         try json?.write((first ? "" : ",\n") + jsonText)
                         if let findings { for row in rows { try findings.write(row) } }
