@@ -162,3 +162,25 @@ struct SummaryWriterPassTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/summary.md").path))
     }
 }
+
+/// `SummaryState.normalise`: inputs in byte order of their paths, diagnostics in input order then as found.
+struct SummaryStateNormaliseTests {
+    @Test func ordersInputsAndDiagnostics() throws {
+        var state = SummaryState(lexicon: try Support.loadDefaultLexicon(), evidencePerFactor: 3)
+        state.inputs = ["b.txt", "Z.txt", "a.txt", "é.txt"].map { InputRecord(file: $0, status: .processed, reports: 1, reason: nil) }
+        state.diagnostics = [
+            Diagnostic(.warning, file: "elsewhere", code: "x", "first unknown"),
+            Diagnostic(.error, file: "b.txt", code: "x", "b one"),
+            Diagnostic(.warning, file: "a.txt", code: "x", "a"),
+            Diagnostic(.warning, file: "b.txt", code: "x", "b two"),
+            Diagnostic(.warning, file: "elsewhere", code: "x", "second unknown"),
+        ]
+        state.normalise()
+        #expect(state.inputs.map(\.file) == ["Z.txt", "a.txt", "b.txt", "é.txt"])
+        #expect(state.diagnostics.map(\.message) == ["a", "b one", "b two", "first unknown", "second unknown"])
+        // Already in order: nothing moves.
+        let before = (state.inputs, state.diagnostics)
+        state.normalise()
+        #expect(state.inputs == before.0 && state.diagnostics == before.1)
+    }
+}

@@ -105,6 +105,8 @@ public struct SummaryState: Sendable, Codable {
     public var reports = 0
     /// Report groups keyed by unit, date and factor set.
     private var groupCounts: [GroupKey: Int] = [:]
+    /// Each unit name once: the group keys share these strings instead of holding a copy per report.
+    private var unitNames = Set<String>()
     public var mentions: [String: Int] = [:]
     public var discounted: [String: [String: Int]] = [:]
     /// Per factor: the candidates from the first reports (by ``ReportKey``) that have it, at most
@@ -190,7 +192,9 @@ public struct SummaryState: Sendable, Codable {
         reports += 1
         let mask = ReportGroup.mask(report.factors)
         let date = (report.document.date ?? "").trimmingCharacters(in: .whitespaces)
-        groupCounts[GroupKey(unit: SummaryState.unit(of: report.document), date: date, mask: mask), default: 0] += 1
+        var unit = SummaryState.unit(of: report.document)
+        if let known = unitNames.firstIndex(of: unit) { unit = unitNames[known] } else { unitNames.insert(unit) }
+        groupCounts[GroupKey(unit: unit, date: date, mask: mask), default: 0] += 1
         for finding in report.findings {
             if finding.isCounted {
                 mentions[finding.factor, default: 0] += 1
@@ -234,14 +238,26 @@ public struct SummaryState: Sendable, Codable {
     }
 
     /// Inputs in byte order of their paths, diagnostics in input order then as found.
+    ///
+    /// Lists already in order are left alone: sorting writes to them, and a state whose arrays are shared
+    /// with a caller's copy (a run's state handed to the summary writer) would then be copied whole.
     public mutating func normalise() {
-        inputs.sort { Array($0.file.utf8).lexicographicallyPrecedes(Array($1.file.utf8)) }
-        let order = Dictionary(inputs.enumerated().map { ($1.file, $0) }, uniquingKeysWith: { a, _ in a })
-        diagnostics = diagnostics.enumerated().sorted { a, b in
-            let fa = order[a.element.file] ?? Int.max, fb = order[b.element.file] ?? Int.max
-            return (fa, a.offset) < (fb, b.offset)
-        }.map(\.element)
-        for factor in evidence.keys { evidence[factor]!.sort { ($0.key, $0.sentenceIndex) < ($1.key, $1.sentenceIndex) } }
+        let precedes = { (a: InputRecord, b: InputRecord) in a.file.utf8.lexicographicallyPrecedes(b.file.utf8) }
+        if zip(inputs, inputs.dropFirst()).contains(where: { precedes($1, $0) }) { inputs.sort(by: precedes) }
+        if !diagnostics.isEmpty {
+            // Position of each input file named by a diagnostic (the first, as the inputs are sorted).
+            let named = Set(diagnostics.map(\.file))
+            var order: [String: Int] = [:]
+            for (index, input) in inputs.enumerated() where named.contains(input.file) && order[input.file] == nil { order[input.file] = index }
+            let sorted = diagnostics.enumerated().sorted { a, b in
+                let fa = order[a.element.file] ?? Int.max, fb = order[b.element.file] ?? Int.max
+                return (fa, a.offset) < (fb, b.offset)
+            }.map(\.element)
+            if sorted != diagnostics { diagnostics = sorted }
+        }
+        for factor in evidence.keys where zip(evidence[factor]!, evidence[factor]!.dropFirst()).contains(where: { ($1.key, $1.sentenceIndex) < ($0.key, $0.sentenceIndex) }) {
+            evidence[factor]!.sort { ($0.key, $0.sentenceIndex) < ($1.key, $1.sentenceIndex) }
+        }
     }
 
     /// Evidence quotes for `factor`: one sentence per report first (to show the spread), then more.

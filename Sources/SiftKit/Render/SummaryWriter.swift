@@ -40,6 +40,7 @@ public struct SummaryWriter {
     /// the summary and writes the files into `directory`. Returns the final state.
     @discardableResult
     public func write(states: [SummaryState], recordFiles: [String], to directory: String) throws -> SummaryState {
+        Memory.trim()
         guard var state = states.first else { throw CocoaError(.fileReadNoSuchFile) }
         for other in states.dropFirst() { state.merge(other) }
         state.normalise()
@@ -47,29 +48,7 @@ public struct SummaryWriter {
         // Pass 1: duplicate ids, renamed in report order exactly as a single run would. Each shard's records
         // are in key order, so the shards' headers are merged in key order as they are read: nothing but
         // the ids is kept.
-        var renames: [ReportKey: String] = [:]
-        let readers = try recordFiles.map { try ReportRecordReader(path: $0) }
-        var heads = try readers.map { try $0.nextHeader() }
-        var ids = ReportIDs()
-        while true {
-            var best: Int? = nil
-            for (index, head) in heads.enumerated() {
-                guard let head else { continue }
-                if let b = best, let current = heads[b], !(head.key < current.key) { continue }
-                best = index
-            }
-            guard let best, let record = heads[best] else { break }
-            heads[best] = try readers[best].nextHeader()
-            if let next = heads[best], next.key < record.key {
-                throw RecordFileError(path: recordFiles[best], record: nil, offset: nil,
-                                      problem: "reports out of order (\(next.key.source) #\(next.key.index) after \(record.key.source) #\(record.key.index)); not written by sift run")
-            }
-            let (id, duplicate) = ids.claim(record.id, source: record.source)
-            if let duplicate {
-                renames[record.key] = id
-                state.diagnostics.append(duplicate)
-            }
-        }
+        let renames = try SummaryWriter.duplicateIDs(in: recordFiles, diagnostics: &state.diagnostics)
         if !renames.isEmpty {
             for factor in state.evidence.keys {
                 for index in state.evidence[factor]!.indices {
@@ -79,6 +58,7 @@ public struct SummaryWriter {
             state.normalise()
         }
         let summary = RunSummary(state: state, lexicon: lexicon, options: options)
+        Memory.trim()
 
         // Pass 2: every file at once, to temporary names.
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -180,6 +160,35 @@ public struct SummaryWriter {
         try temporary.commit()
         return state
     }
+
+    /// Pass 1: the new id of every report whose id was taken by an earlier report (in key order), with a
+    /// diagnostic each. Its own function, so that the table of every id is freed before pass 2.
+    static func duplicateIDs(in recordFiles: [String], diagnostics: inout [Diagnostic]) throws -> [ReportKey: String] {
+        var renames: [ReportKey: String] = [:]
+        let readers = try recordFiles.map { try ReportRecordReader(path: $0) }
+        var heads = try readers.map { try $0.nextHeader() }
+        var ids = ReportIDs()
+        while true {
+            var best: Int? = nil
+            for (index, head) in heads.enumerated() {
+                guard let head else { continue }
+                if let b = best, let current = heads[b], !(head.key < current.key) { continue }
+                best = index
+            }
+            guard let best, let record = heads[best] else { break }
+            heads[best] = try readers[best].nextHeader()
+            if let next = heads[best], next.key < record.key {
+                throw RecordFileError(path: recordFiles[best], record: nil, offset: nil,
+                                      problem: "reports out of order (\(next.key.source) #\(next.key.index) after \(record.key.source) #\(record.key.index)); not written by sift run")
+            }
+            let (id, duplicate) = ids.claim(record.id, source: record.source)
+            if let duplicate {
+                renames[record.key] = id
+                diagnostics.append(duplicate)
+            }
+        }
+        return renames
+    }
 }
 
 /// A file being written through a buffer.
@@ -257,4 +266,16 @@ final class TemporaryFiles {
         guard !committed else { return }
         for file in pending { unlink(file.temporary) }
     }
+}
+
+/// Hands memory the allocator holds but no longer uses back to the system (glibc's malloc_trim, looked up
+/// at run time; a no-op elsewhere).
+enum Memory {
+    private typealias Trim = @convention(c) (Int) -> Int32
+    nonisolated(unsafe) private static let trimFunction: Trim? = {
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim") else { return nil }
+        return unsafeBitCast(symbol, to: Trim.self)
+    }()
+
+    static func trim() { _ = trimFunction?(0) }
 }
