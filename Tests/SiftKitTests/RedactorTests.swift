@@ -160,4 +160,16 @@ enum IdentifierCases {
         #expect(pieces == ["14.30", "21/06/2018", "943 476 5919", "Jones"])
         #expect(found.map(\.kind) == [.time, .date, .nhsNumber, .name])
     }
+
+    @Test func sentencesWithoutDigitsStillLoseNamesAndAddresses() {
+        // Number, date and time patterns are skipped when a sentence has no digit; names and e-mail are not.
+        #expect(redactor.redact("Mrs Okafor emailed jo.bloggs@nhs.net about Sister Rowe.") == "Mrs [NAME] emailed [EMAIL] about Sister [NAME].")
+        #expect(redactor.redact("No numbers here, only words.") == "No numbers here, only words.")
+        #expect(redactor.redact("Seen on the ward; 21 June 2018 was the date.") == "Seen on the ward; [DATE] was the date.")
+    }
+
+    @Test func aLocalHospitalNumberPatternWithoutDigitsStillRuns() throws {
+        let local = try Redactor(hospitalNumberPattern: #"\bHOSP-[A-Z]{4}\b"#)
+        #expect(local.redact("Record HOSP-ABCD reviewed.") == "Record [HOSPITAL-NUMBER] reviewed.")
+    }
 }

@@ -48,12 +48,16 @@ public struct Redactor: Sendable {
     private let titledName: Pattern
     private let nhsContext: Pattern
     private let chiContext: Pattern
+    /// True for the default hospital-number pattern, which cannot match without a digit (a local pattern
+    /// given with --hospital-number-pattern always runs).
+    private let hospitalNumberNeedsDigit: Bool
 
     /// Builds the redactor. Throws when `hospitalNumberPattern` does not compile.
     public init(hospitalNumberPattern: String = Redactor.defaultHospitalNumberPattern) throws {
         // 10 digits as 3-3-4 with spaces or hyphens, or a plain run of 10 (not part of a longer number).
         digitRuns = try Pattern(#"(?<![\d])(?:\d{3}[ \-]\d{3}[ \-]\d{4}|\d{10})(?![\d])"#, options: [])
         hospitalNumber = try Pattern(hospitalNumberPattern, options: [])
+        hospitalNumberNeedsDigit = hospitalNumberPattern == Redactor.defaultHospitalNumberPattern
         let month = "(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
         dates = [
             // 21/06/2018, 21-06-18, 21.06.2018, 2018-06-21
@@ -112,8 +116,17 @@ public struct Redactor: Sendable {
         let bytes = Array(text.utf8)
         let matchData = MatchData()
         var found: [Redaction] = []
+        // Every number, date, time, postcode and phone pattern needs a digit, an e-mail address an "@": most
+        // evidence sentences have neither, and skip those patterns (they were most of the redaction time).
+        let hasDigit = bytes.contains { $0 >= 0x30 && $0 <= 0x39 }
+        let hasAt = bytes.contains(0x40)
         bytes.withUnsafeBufferPointer { subject in
             func all(_ pattern: Pattern) -> [Range<Int>] { (try? pattern.allMatches(in: subject, using: matchData)) ?? [] }
+            if hasAt { for range in all(email) { found.append(Redaction(range: range, kind: .email)) } }
+            if hasDigit || !hospitalNumberNeedsDigit {
+                for range in all(hospitalNumber) { found.append(Redaction(range: range, kind: .hospitalNumber)) }
+            }
+            guard hasDigit else { return }
             let nhsNear = all(nhsContext)
             let chiNear = all(chiContext)
             for range in all(digitRuns) {
@@ -126,8 +139,6 @@ public struct Redactor: Sendable {
                     found.append(Redaction(range: range, kind: .nhsNumber))
                 }
             }
-            for range in all(email) { found.append(Redaction(range: range, kind: .email)) }
-            for range in all(hospitalNumber) { found.append(Redaction(range: range, kind: .hospitalNumber)) }
             for pattern in dates { for range in all(pattern) { found.append(Redaction(range: range, kind: .date)) } }
             for pattern in times { for range in all(pattern) { found.append(Redaction(range: range, kind: .time)) } }
             for range in all(postcode) { found.append(Redaction(range: range, kind: .postcode)) }
