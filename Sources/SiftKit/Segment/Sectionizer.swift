@@ -177,7 +177,7 @@ public struct Sectionizer: Sendable {
 
     /// The index of the first rule whose pattern matches `subject`.
     private func firstMatchingRule(_ subject: UnsafeBufferPointer<UInt8>, matchData: MatchData) -> Int? {
-        patterns.firstIndex { (try? $0.firstMatch(in: subject, using: matchData)) != nil }
+        patterns.firstIndex { (try? $0.firstMatch(in: subject, using: matchData, subjectIsValidUTF8: true)) != nil }
     }
 
     /// The section category for a heading title, by the first rule that matches it whole.
@@ -197,7 +197,7 @@ public struct Sectionizer: Sendable {
         return bytes.withUnsafeMutableBufferPointer { buffer in
             let subject = UnsafeBufferPointer(buffer)
             for rule in rules {
-                if (try? rule.pattern.firstMatch(in: subject, using: matchData)) != nil {
+                if (try? rule.pattern.firstMatch(in: subject, using: matchData, subjectIsValidUTF8: true)) != nil {
                     return (rule.category, rule.role, rule.id)
                 }
             }
@@ -207,7 +207,7 @@ public struct Sectionizer: Sendable {
                 var headBytes = Array(head.utf8)
                 return headBytes.withUnsafeMutableBufferPointer { headBuffer in
                     let headSubject = UnsafeBufferPointer(headBuffer)
-                    for rule in rules where (try? rule.pattern.firstMatch(in: headSubject, using: matchData)) != nil {
+                    for rule in rules where (try? rule.pattern.firstMatch(in: headSubject, using: matchData, subjectIsValidUTF8: true)) != nil {
                         return (rule.category, rule.role, rule.id)
                     }
                     return nil
@@ -227,7 +227,7 @@ public struct Sectionizer: Sendable {
     static func firstMatchEnd(_ pattern: Pattern, in text: Substring) -> Int? {
         var bytes = Array(text.utf8)
         return bytes.withUnsafeMutableBufferPointer { buffer in
-            (try? pattern.firstMatch(in: UnsafeBufferPointer(buffer), using: MatchData()))?.upperBound
+            (try? pattern.firstMatch(in: UnsafeBufferPointer(buffer), using: MatchData(), subjectIsValidUTF8: true))?.upperBound
         }
     }
 
@@ -268,7 +268,7 @@ public struct Sectionizer: Sendable {
         while end > start, line[end - 1] == UInt8(ascii: "*") || line[end - 1] == UInt8(ascii: "_") { end -= 1 }
         trim()
         // Numbering: "3.15", "3.", "2)", "(b)", "iv.", "Section 4", "Part 2:"
-        if let numberingEnd = (try? numbering.firstMatch(in: UnsafeBufferPointer(rebasing: line[start..<end]), using: matchData))?.upperBound {
+        if let numberingEnd = (try? numbering.firstMatch(in: UnsafeBufferPointer(rebasing: line[start..<end]), using: matchData, subjectIsValidUTF8: true))?.upperBound {
             start += numberingEnd
         }
         while end > start, isTrailingPunctuation(line[end - 1]) { end -= 1 }
@@ -305,7 +305,7 @@ public struct Sectionizer: Sendable {
         guard let first = line.first else { return false }
         if first == UInt8(ascii: "#") { return true }
         // "03:57 ROSC" is a chronology entry, not a heading.
-        if first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9"), (try? clockTime.firstMatch(in: line, using: matchData)) != nil { return false }
+        if first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9"), (try? clockTime.firstMatch(in: line, using: matchData, subjectIsValidUTF8: true)) != nil { return false }
         guard asciiWordCount(line, cleaned) <= 10, cleaned.count >= 4, line[cleaned.upperBound - 1] != UInt8(ascii: ".") else { return false }
         var letters = 0
         for index in cleaned {
