@@ -98,4 +98,28 @@ import SiftPCRE2
         let findings = pipeline.analyze(document).findings
         #expect(findings.contains { $0.ruleID == lexicon.targets[index].id && $0.matchedText == "zebracrossing" })
     }
+
+    @Test func aLaterAlternativeRunsWhenAnEarlierOnesFirstClauseAloneHolds() throws {
+        // Alternative 1 needs "alphaword" and "betaword", alternative 2 "gammaword" and "deltaword"; the
+        // sentence has alphaword (alternative 1's first clause) but not betaword, and all of alternative 2.
+        // A rule without literals, placed before it, must still run first (lexicon order decides ties).
+        var lexicon = try LexiconLoader().load(path: PrefilterTests.root.appendingPathComponent("Lexicons/default").path)
+        let first = try #require(lexicon.targets.firstIndex { $0.factor == "workload_staffing" })
+        let second = try #require(lexicon.targets.indices.first { $0 > first && lexicon.targets[$0].factor == "workload_staffing" })
+        lexicon.targets[first].pattern = try Pattern(#"\b[a-z]{9}\s+[a-z]{9}\b"#, options: [.caseless])
+        #expect(RequiredLiterals.extractAlternatives(lexicon.targets[first].pattern.source) == nil, "no literals: runs on every sentence")
+        lexicon.targets[second].pattern = try Pattern(#"\b(?:alphaword\s+\w+\s+betaword|gammaword\s+deltaword)\b"#, options: [.caseless])
+        let text = "Findings\nThe alphaword came before the gammaword deltaword today.\n"
+        let document = Document(id: "r2", source: "r2.txt", format: .text, text: text)
+        for prefilter in [true, false] {
+            let findings = Pipeline(lexicon: lexicon, prefilter: prefilter).analyze(document).findings.filter { $0.factor == "workload_staffing" }
+            // The literal-free rule claims "gammaword deltaword" first; the second rule then adds nothing.
+            #expect(findings.map(\.ruleID) == [lexicon.targets[first].id], "prefilter \(prefilter)")
+            #expect(findings.map(\.matchedText) == ["gammaword deltaword"], "prefilter \(prefilter)")
+        }
+        lexicon.targets[first].pattern = try Pattern(#"\bnever-present-zzz\b"#, options: [.caseless])
+        let findings = Pipeline(lexicon: lexicon, prefilter: true).analyze(document).findings.filter { $0.factor == "workload_staffing" }
+        #expect(findings.map(\.ruleID) == [lexicon.targets[second].id])
+        #expect(findings.map(\.matchedText) == ["gammaword deltaword"])
+    }
 }

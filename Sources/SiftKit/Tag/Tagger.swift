@@ -43,11 +43,14 @@ public struct Tagger: Sendable {
         let clauseStart: [Int32]
         let idStart: [Int32]
         let literalIDs: [Int32]
-        /// Target slots to try when literal l is found: those whose first (most selective) clause holds l,
-        /// `slotsByLiteral[slotStart[l]..<slotStart[l + 1]]`. Turning found literals into candidate slots
-        /// costs only what was found, not a test of every rule.
-        let slotsByLiteral: [Int32]
-        let slotStart: [Int32]
+        /// Target alternatives to try when literal l is found: those whose first (most selective) clause holds
+        /// l, `branchesByLiteral[branchByLiteralStart[l]..<branchByLiteralStart[l + 1]]`. Turning found literals
+        /// into candidate alternatives costs only what was found, not a test of every rule, and a candidate's
+        /// first clause need not be tested again. Alternatives are numbered in slot order.
+        let branchesByLiteral: [Int32]
+        let branchByLiteralStart: [Int32]
+        /// The slot of each target alternative.
+        let branchSlot: [Int32]
         /// Target slots without clauses: they run on every sentence.
         let unconditionalTargets: [Int32]
         let scanner: LiteralScanner?
@@ -105,20 +108,40 @@ public struct Tagger: Sendable {
             self.literalIDs = literalIDs
             var byLiteral = [[Int32]](repeating: [], count: literals.count)
             var unconditional: [Int32] = []
+            var slotOfBranch = [Int32](repeating: -1, count: max(0, clauseStart.count - 1))
             for slot in 0..<targetCount {
                 guard branchStart[slot] < branchStart[slot + 1] else { unconditional.append(Int32(slot)); continue }
-                // The first (most selective) clause of each alternative names the slot.
+                // The first (most selective) clause of each alternative names the alternative.
                 for branch in Int(branchStart[slot])..<Int(branchStart[slot + 1]) {
+                    slotOfBranch[branch] = Int32(slot)
                     let first = Int(clauseStart[branch])
-                    for index in Int(idStart[first])..<Int(idStart[first + 1]) where byLiteral[Int(literalIDs[index])].last != Int32(slot) {
-                        byLiteral[Int(literalIDs[index])].append(Int32(slot))
+                    for index in Int(idStart[first])..<Int(idStart[first + 1]) where byLiteral[Int(literalIDs[index])].last != Int32(branch) {
+                        byLiteral[Int(literalIDs[index])].append(Int32(branch))
                     }
                 }
             }
-            slotsByLiteral = byLiteral.flatMap { $0 }
-            slotStart = byLiteral.reduce(into: [Int32(0)]) { $0.append($0.last! + Int32($1.count)) }
+            branchesByLiteral = byLiteral.flatMap { $0 }
+            branchByLiteralStart = byLiteral.reduce(into: [Int32(0)]) { $0.append($0.last! + Int32($1.count)) }
+            branchSlot = slotOfBranch
             unconditionalTargets = unconditional
             scanner = prefilter ? LiteralScanner(literals) : nil
+        }
+
+        /// Whether every clause of alternative `branch` after the first holds (the first is known to).
+        @inline(__always) func restHolds(_ branch: Int, found: [Bool]) -> Bool {
+            clauseStart.withUnsafeBufferPointer { clauses in
+                idStart.withUnsafeBufferPointer { starts in
+                    literalIDs.withUnsafeBufferPointer { ids in
+                        found.withUnsafeBufferPointer { seen in
+                            clauses: for clause in (Int(clauses[branch]) + 1)..<Int(clauses[branch + 1]) {
+                                for index in Int(starts[clause])..<Int(starts[clause + 1]) where seen[Int(ids[index])] { continue clauses }
+                                return false
+                            }
+                            return true
+                        }
+                    }
+                }
+            }
         }
 
         /// False when the prefilter proves the slot's pattern cannot match.
@@ -168,7 +191,8 @@ public struct Tagger: Sendable {
         var hits: [Int32] = []
         // Target slots to try in this sentence, and the last sentence each was added for.
         var candidates: [Int32] = []
-        var addedFor = [Int](repeating: -1, count: rules.scanner == nil ? 0 : rules.targetCount)
+        var branches: [Int32] = []
+        var addedFor = [Int](repeating: -1, count: rules.scanner == nil ? 0 : rules.branchSlot.count)
         for (sentenceIndex, sentence) in report.sentences.enumerated() {
             let normalized = NormalizedText(utf8, range: sentence.range)
             normalized.bytes.withUnsafeBufferPointer { subject in
@@ -178,23 +202,33 @@ public struct Tagger: Sendable {
                     for id in hits { found[Int(id)] = false }
                     hits.removeAll(keepingCapacity: true)
                     scanner.scan(subject, into: &found, hits: &hits)
-                    candidates.removeAll(keepingCapacity: true)
-                    rules.slotsByLiteral.withUnsafeBufferPointer { slots in
-                        rules.slotStart.withUnsafeBufferPointer { starts in
+                    // Candidate alternatives, in slot order; a slot runs when the rest of one of them holds.
+                    branches.removeAll(keepingCapacity: true)
+                    rules.branchesByLiteral.withUnsafeBufferPointer { byLiteral in
+                        rules.branchByLiteralStart.withUnsafeBufferPointer { starts in
                             for id in hits {
-                                for index in Int(starts[Int(id)])..<Int(starts[Int(id) + 1]) where addedFor[Int(slots[index])] != sentenceIndex {
-                                    addedFor[Int(slots[index])] = sentenceIndex
-                                    candidates.append(slots[index])
+                                for index in Int(starts[Int(id)])..<Int(starts[Int(id) + 1]) where addedFor[Int(byLiteral[index])] != sentenceIndex {
+                                    addedFor[Int(byLiteral[index])] = sentenceIndex
+                                    branches.append(byLiteral[index])
                                 }
                             }
                         }
                     }
-                    candidates += rules.unconditionalTargets
-                    // Rules run in lexicon order: the first rule to claim a stretch of text keeps it.
-                    candidates.sort()
+                    branches.sort()
+                    candidates.removeAll(keepingCapacity: true)
+                    var unconditional = rules.unconditionalTargets[...]
+                    for branch in branches {
+                        let slot = rules.branchSlot[Int(branch)]
+                        if candidates.last == slot || !rules.restHolds(Int(branch), found: found) { continue }
+                        // Rules run in lexicon order: the first rule to claim a stretch of text keeps it.
+                        while let next = unconditional.first, next < slot { candidates.append(next); unconditional.removeFirst() }
+                        candidates.append(slot)
+                    }
+                    candidates += unconditional
                 }
-                func matches(_ slot: Int) -> [Range<Int>] {
-                    guard rules.canMatch(slot, found: found) else { return [] }
+                // `proven`: the prefilter already found one of the slot's alternatives possible.
+                func matches(_ slot: Int, proven: Bool) -> [Range<Int>] {
+                    guard proven || rules.canMatch(slot, found: found) else { return [] }
                     do {
                         return try rules.patterns[slot].allMatches(in: subject, using: matchData, subjectIsValidUTF8: true)
                     } catch {
@@ -204,7 +238,7 @@ public struct Tagger: Sendable {
                 }
                 var targets: [(slot: Int, range: Range<Int>)] = []
                 func run(_ slot: Int) {
-                    for range in matches(slot) where !range.isEmpty {
+                    for range in matches(slot, proven: rules.scanner != nil) where !range.isEmpty {
                         // One finding per factor per stretch of text: the first rule to claim it keeps it.
                         let factor = rules.factors[slot]
                         if targets.contains(where: { rules.factors[$0.slot] == factor && $0.range.overlaps(range) }) { continue }
@@ -218,7 +252,7 @@ public struct Tagger: Sendable {
                 }
                 if !targets.isEmpty {
                     let section = report.sections[sentence.sectionIndex]
-                    let triggers = findTriggers(matches)
+                    let triggers = findTriggers { matches($0, proven: false) }
                     let words = WordIndex(subject)
                     for target in targets.sorted(by: { ($0.range.lowerBound, rules.factors[$0.slot]) < ($1.range.lowerBound, rules.factors[$1.slot]) }) {
                         let mods = modifiersFor(target.range, triggers: triggers, words: words, normalized: normalized,
