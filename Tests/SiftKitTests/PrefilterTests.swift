@@ -65,6 +65,29 @@ import SiftPCRE2
         #expect(found == [true, true, true, false, true])
     }
 
+    @Test func largeAutomatonUsesWideEntriesAndFindsTheSame() {
+        // More than 65,536 states takes the 32-bit table; literals found must be exactly those a plain
+        // search finds, on both table widths.
+        var generator = SplitMix64(seed: 42)
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        func word(_ length: Int) -> String { String((0..<length).map { _ in letters[Int(generator.next() % 26)] }) }
+        for (count, wide) in [(300, false), (9000, true)] {
+            let literals = Array(Set((0..<count).map { _ in word(10) })).sorted()
+            let scanner = LiteralScanner(literals)
+            #expect((scanner.stateCount > 1 << 16) == wide)
+            let planted = stride(from: 0, to: literals.count, by: max(1, literals.count / 20)).map { literals[$0] }
+            let text = (planted.map { "\(word(3)) \($0.uppercased())" } + [word(40)]).joined(separator: " ")
+            var found = Array(repeating: false, count: literals.count)
+            var hits: [Int32] = []
+            Array(text.utf8).withUnsafeBufferPointer { scanner.scan($0, into: &found, hits: &hits) }
+            let lowered = text.lowercased()
+            let expected = literals.indices.filter { lowered.contains(literals[$0]) }
+            #expect(found.indices.filter { found[$0] } == expected)
+            #expect(hits.map(Int.init).sorted() == expected)
+            #expect(expected.count >= planted.count)
+        }
+    }
+
     @Test func findingsAreIdenticalWithAndWithoutPrefilter() throws {
         let lexicon = try LexiconLoader().load(path: PrefilterTests.root.appendingPathComponent("Lexicons/default").path)
         let paths = ["Corpora/gold", "Corpora/sample"].map { PrefilterTests.root.appendingPathComponent($0).path }

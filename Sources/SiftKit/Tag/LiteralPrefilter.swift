@@ -355,10 +355,12 @@ struct LiteralScanner: Sendable {
     /// Column of each byte (ASCII upper case folded to lower case); column 0 is "in no literal".
     private let byteClass: [UInt8]
     private let columns: Int
-    /// The move from state s on a byte of column c is `next[s * columns + c]`, which holds the new state's
-    /// row offset (`state * columns`) shifted left by one, with the low bit set when that state reports a
-    /// literal: the common case (nothing found) costs one lookup and no multiplication.
-    private let next: [Int32]
+    /// The move from state s on a byte of column c is `next16[s * columns + c]` (or `next32` when there are
+    /// more than 65,536 states): the new state. Two bytes an entry keep the table half the size it was
+    /// with four, and the scan waits on these lookups; `reports[s]` says whether state s reports literals.
+    private let next16: [UInt16]
+    private let next32: [UInt32]
+    private let reports: [Bool]
     /// Literal ids reported at each state (its own and those of its failure chain), flattened: state s
     /// reports `outputIDs[outputStart[s]..<outputStart[s + 1]]`. Flat, because reading a nested array per
     /// byte of text cost a retain and a release each time.
@@ -418,7 +420,10 @@ struct LiteralScanner: Sendable {
         }
         byteClass = classes
         self.columns = columns
-        next = table.map { state in Int32(Int(state) * columns) << 1 | (outputs[Int(state)].isEmpty ? 0 : 1) }
+        let small = outputs.count <= 1 << 16
+        next16 = small ? table.map { UInt16($0) } : []
+        next32 = small ? [] : table.map { UInt32($0) }
+        reports = outputs.map { !$0.isEmpty }
         var ids: [Int32] = []
         var starts: [Int32] = [0]
         for list in outputs {
@@ -432,18 +437,26 @@ struct LiteralScanner: Sendable {
     /// Marks in `found` every literal that occurs in `bytes` (ASCII letters compared in lower case) and
     /// appends its id to `hits` the first time, so that the caller can clear only what was set.
     func scan(_ bytes: UnsafeBufferPointer<UInt8>, into found: inout [Bool], hits: inout [Int32]) {
+        if next32.isEmpty {
+            next16.withUnsafeBufferPointer { scan(bytes, table: $0, into: &found, hits: &hits) }
+        } else {
+            next32.withUnsafeBufferPointer { scan(bytes, table: $0, into: &found, hits: &hits) }
+        }
+    }
+
+    @inline(__always)
+    private func scan<Entry: FixedWidthInteger>(_ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<Entry>,
+                                                into found: inout [Bool], hits: inout [Int32]) {
         let columns = self.columns
-        next.withUnsafeBufferPointer { table in
-            byteClass.withUnsafeBufferPointer { classes in
+        byteClass.withUnsafeBufferPointer { classes in
+            reports.withUnsafeBufferPointer { reports in
                 outputStart.withUnsafeBufferPointer { starts in
                     outputIDs.withUnsafeBufferPointer { ids in
                         found.withUnsafeMutableBufferPointer { seen in
-                            var row = 0
+                            var state = 0
                             for byte in bytes {
-                                let entry = table[row &+ Int(classes[Int(byte)])]
-                                row = Int(entry >> 1)
-                                if entry & 1 != 0 {
-                                    let state = row / columns
+                                state = Int(table[state &* columns &+ Int(classes[Int(byte)])])
+                                if reports[state] {
                                     let start = Int(starts[state]), end = Int(starts[state &+ 1])
                                     for index in start..<end where !seen[Int(ids[index])] {
                                         seen[Int(ids[index])] = true
