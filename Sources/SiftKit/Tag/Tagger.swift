@@ -189,7 +189,7 @@ public struct Tagger: Sendable {
         let rules = self.rules
         var found: [Bool] = Array(repeating: false, count: rules.scanner?.literalCount ?? 0)
         var hits: [Int32] = []
-        // Target slots to try in this sentence, and the last sentence each was added for.
+        // Target slots to run on this sentence; candidate alternatives, and the last sentence each was added for.
         var candidates: [Int32] = []
         var branches: [Int32] = []
         var addedFor = [Int](repeating: -1, count: rules.scanner == nil ? 0 : rules.branchSlot.count)
