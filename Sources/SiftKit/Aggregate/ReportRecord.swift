@@ -2,7 +2,7 @@ import Foundation
 
 /// The per-report details a summary shows (appendix, `reports` in JSON, `findings.csv`), kept on disk in
 /// report order while a run goes on (``RecordFormat``), so that memory does not grow with the corpus.
-public struct ReportRecord: Sendable, Codable, Hashable {
+public struct ReportRecord: Sendable, Hashable {
     public var key: ReportKey
     public var id: String
     public var source: String
