@@ -48,4 +48,53 @@ struct SummaryHTMLTests {
         #expect(HTMLRenderer.escape("<b>\"A&B\"</b> it's") == "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt; it&#39;s")
         #expect(HTMLRenderer.escape("a\u{1}b") == "ab")
     }
+
+    /// The escapers return text untouched when a byte scan finds nothing to change; every string here
+    /// must come out exactly as a character-by-character escape gives it.
+    @Test func escapersAgreeWithACharacterByCharacterEscape() {
+        func htmlReference(_ text: String) -> String {
+            var out = ""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "\"": out += "&quot;"
+                case "'": out += "&#39;"
+                default:
+                    let v = scalar.value
+                    if v == 0x9 || v == 0xA || v == 0xD || (0x20...0xD7FF).contains(v) || (0xE000...0xFFFD).contains(v) || v >= 0x10000 {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            return out
+        }
+        func markdownReference(_ text: String) -> String {
+            var out = ""
+            for character in text {
+                switch character {
+                case "|": out += "\\|"
+                case "*", "_", "`", "<", ">", "[", "]": out += "\\" + String(character)
+                case "\n", "\r": out += " "
+                default: out.append(character)
+                }
+            }
+            return out
+        }
+        let samples = ["", "plain words", "Midwife's note", "a & b", "x\u{7F}y", "tab\there", "line\nbreak", "crlf\r\nend",
+                       "\u{FFFD}", "\u{FFFE}", "\u{FFFF}", "\u{EFBF}", "\u{F000}\u{FFFD}", "emoji \u{1F476}", "é", "e\u{301}",
+                       "|\u{338}", "a|b", "*bold*", "_x_", "`code`", "[link]", "<tag>", "\u{0}", "\u{1F}", "ends with \u{FFFF}"]
+        let markdown = MarkdownRenderer()
+        for sample in samples {
+            #expect(HTMLRenderer.escape(sample) == htmlReference(sample), "\(Array(sample.unicodeScalars))")
+            #expect(markdown.escape(sample) == markdownReference(sample), "\(Array(sample.unicodeScalars))")
+        }
+        // Every byte value on its own and between letters.
+        for value in 0..<0x80 {
+            let sample = "a" + String(UnicodeScalar(UInt8(value))) + "b"
+            #expect(HTMLRenderer.escape(sample) == htmlReference(sample))
+            #expect(markdown.escape(sample) == markdownReference(sample))
+        }
+    }
 }

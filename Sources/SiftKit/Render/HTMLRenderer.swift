@@ -331,6 +331,7 @@ public struct HTMLRenderer {
     func h(_ text: String) -> String { HTMLRenderer.escape(text) }
 
     public static func escape(_ text: String) -> String {
+        if !needsEscaping(text) { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -349,6 +350,24 @@ public struct HTMLRenderer {
             }
         }
         return result
+    }
+
+    /// Whether `escape` would change the text: a markup character, a control character other than tab,
+    /// line feed and carriage return, or U+FFFE or U+FFFF (UTF-8 EF BF BE and EF BF BF).
+    static func needsEscaping(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            for index in bytes.indices {
+                switch bytes[index] {
+                case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"): return true
+                case 0x9, 0xA, 0xD: continue
+                case 0..<0x20: return true
+                case 0xEF where index + 2 < bytes.count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE: return true
+                default: continue
+                }
+            }
+            return false
+        }
     }
 
     /// Escapes the shared wording and turns its `code` spans into <code>.

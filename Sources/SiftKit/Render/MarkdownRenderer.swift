@@ -194,6 +194,8 @@ public struct MarkdownRenderer: Sendable {
     }
 
     func escape(_ text: String) -> String {
+        // Most text has nothing to escape: say so from its bytes without walking its characters.
+        if !text.utf8.contains(where: { MarkdownRenderer.special[Int($0)] }) { return text }
         var result = ""
         for character in text {
             switch character {
@@ -205,4 +207,7 @@ public struct MarkdownRenderer: Sendable {
         }
         return result
     }
+
+    /// The ASCII bytes `escape` changes; no other byte can start or be part of a character it changes.
+    static let special: [Bool] = (0..<256).map { "|*_`<>[]\n\r".utf8.contains(UInt8($0)) }
 }
