@@ -30,7 +30,12 @@ enum RequiredLiterals {
         guard let branches = parser.parseBranches(), parser.atEnd else { return nil }
         var result: [[Strings]] = []
         for branch in branches {
-            let clauses = strongest(minimal(branch.allClauses))
+            // Only useful clauses, each once, go through `minimal` (its member-by-member test was the largest
+            // part of extraction): a clause's usefulness is the same before and after, and `strongest`
+            // removes the repeats `minimal` makes and orders what is left the same whatever came first.
+            var distinct: [Strings] = []
+            for clause in branch.allClauses where useful(clause) && !distinct.contains(clause) { distinct.append(clause) }
+            let clauses = strongest(minimal(distinct))
             if clauses.isEmpty { return nil }
             result.append(clauses)
         }
@@ -40,8 +45,30 @@ enum RequiredLiterals {
     /// A member that contains another member adds nothing: {hand, handed} is {hand}.
     static func minimal(_ clauses: [Strings]) -> [Strings] {
         clauses.map { clause in
-            let members = clause.map { ($0, Array($0.utf8)) }
-            return members.filter { member in !members.contains { $0.0 != member.0 && contains(member.1, $0.1) } }.map(\.0)
+            if clause.count < 2 { return clause }
+            // Only a longer member can contain another; the byte arrays are made only for such pairs.
+            let lengths = clause.map { $0.utf8.count }
+            let shortest = lengths.min()!
+            var bytes: [[UInt8]?] = Array(repeating: nil, count: clause.count)
+            func utf8(_ index: Int) -> [UInt8] {
+                if let known = bytes[index] { return known }
+                let made = Array(clause[index].utf8)
+                bytes[index] = made
+                return made
+            }
+            var kept: Strings = []
+            kept.reserveCapacity(clause.count)
+            for index in clause.indices {
+                var redundant = false
+                if lengths[index] > shortest {
+                    for other in clause.indices where other != index && lengths[other] < lengths[index] && contains(utf8(index), utf8(other)) {
+                        redundant = true
+                        break
+                    }
+                }
+                if !redundant { kept.append(clause[index]) }
+            }
+            return kept
         }
     }
 
@@ -67,6 +94,13 @@ enum RequiredLiterals {
 
     static let maximumExact = 24
 
+    /// Each ASCII character as a lower-case string (made once rather than per character parsed).
+    static let lowercaseASCII: [String] = (0..<128).map { String(Character(Unicode.Scalar(UInt8($0)))).lowercased() }
+
+    /// ASCII characters that stand for themselves in a pattern (outside a class), and quantifiers.
+    static let plainASCII: [Bool] = (0..<128).map { !"\\[]()|.^$?*+{}#".utf8.contains(UInt8($0)) && $0 >= 0x20 }
+    static let quantifierASCII: [Bool] = (0..<128).map { "?*+{".utf8.contains(UInt8($0)) }
+
     /// Whether `text` contains `part`, byte for byte (the literals are lower-case ASCII).
     static func contains(_ t: [UInt8], _ p: [UInt8]) -> Bool {
         guard p.count <= t.count else { return false }
@@ -82,12 +116,12 @@ enum RequiredLiterals {
         var unique: [Strings] = []
         for clause in clauses where useful(clause) && !unique.contains(clause) { unique.append(clause) }
         guard unique.count > 1 else { return unique }
-        let keyed = unique.map { (shortest: $0.map(\.utf8.count).min()!, clause: $0) }
+        let keyed = unique.map { clause in (shortest: clause.reduce(Int.max) { min($0, $1.utf8.count) }, clause: clause) }
         return keyed.sorted { a, b in
             if a.shortest != b.shortest { return a.shortest > b.shortest }
             if a.clause.count != b.clause.count { return a.clause.count < b.clause.count }
             return a.clause.lexicographicallyPrecedes(b.clause)
-        }.prefix(maximumClauses).map(\.clause)
+        }.prefix(maximumClauses).map { $0.clause }
     }
 
     static func concatenate(_ a: Info, _ b: Info) -> Info {
@@ -110,8 +144,8 @@ enum RequiredLiterals {
         }
         exact = exact.map(normal)
         let perOption = options.map { strongest($0.allClauses) }
-        guard !perOption.contains(where: \.isEmpty) else { return Info(exact: exact, clauses: []) }
-        let depth = min(2, perOption.map(\.count).max() ?? 0)
+        guard !perOption.contains(where: { $0.isEmpty }) else { return Info(exact: exact, clauses: []) }
+        let depth = min(2, perOption.reduce(0) { max($0, $1.count) })
         let clauses = (0..<depth).map { rank in normal(perOption.flatMap { $0[min(rank, $0.count - 1)] }) }
         return Info(exact: exact, clauses: strongest(clauses))
     }
@@ -152,6 +186,16 @@ enum RequiredLiterals {
                 if !text.isEmpty { run = concatenate(run, Info(exact: [text], clauses: [])); text = "" }
             }
             while let c = peek(), c != "|", c != ")" {
+                // A plain character not followed by a quantifier is itself, lower-cased: gathered straight
+                // into the text without the set arithmetic below.
+                if c.isASCII && RequiredLiterals.plainASCII[Int(c.value)] {
+                    let next = peek(1)
+                    if next == nil || !(next!.isASCII && RequiredLiterals.quantifierASCII[Int(next!.value)]) {
+                        text += RequiredLiterals.lowercaseASCII[Int(c.value)]
+                        index += 1
+                        continue
+                    }
+                }
                 guard var atom = parseAtom() else { return nil }
                 guard let quantified = applyQuantifier(&atom) else { return nil }
                 if let exact = quantified.exact, exact.count == 1, let only = exact.first {
@@ -256,8 +300,7 @@ enum RequiredLiterals {
 
         func literal(_ c: Unicode.Scalar) -> Info {
             guard c.isASCII else { return .unknown }
-            let lower = String(Character(c)).lowercased()
-            return Info(exact: [lower], clauses: [])
+            return Info(exact: [RequiredLiterals.lowercaseASCII[Int(c.value)]], clauses: [])
         }
 
         mutating func parseEscape() -> Info? {
@@ -318,10 +361,10 @@ enum RequiredLiterals {
                     if e == "x" {
                         var hex = ""
                         for _ in 0..<2 { if let d = peek(), d.properties.isASCIIHexDigit { hex.unicodeScalars.append(d); index += 1 } }
-                        if let v = UInt32(hex, radix: 16), let s = Unicode.Scalar(v), s.isASCII { members.insert(String(Character(s)).lowercased()) } else { simple = false }
+                        if let v = UInt32(hex, radix: 16), let s = Unicode.Scalar(v), s.isASCII { members.insert(RequiredLiterals.lowercaseASCII[Int(s.value)]) } else { simple = false }
                         continue
                     }
-                    members.insert(String(Character(e)).lowercased())
+                    if e.isASCII { members.insert(RequiredLiterals.lowercaseASCII[Int(e.value)]) } else { members.insert(String(Character(e)).lowercased()) }
                     continue
                 }
                 if c == "[" && peek(1) == ":" {
@@ -336,7 +379,7 @@ enum RequiredLiterals {
                     continue
                 }
                 guard c.isASCII else { simple = false; index += 1; continue }
-                members.insert(String(Character(c)).lowercased())
+                members.insert(RequiredLiterals.lowercaseASCII[Int(c.value)])
                 index += 1
             }
             guard peek() == "]" else { return nil }
