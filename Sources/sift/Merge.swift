@@ -64,6 +64,10 @@ struct Merge: ParsableCommand {
         do {
             Interrupt.install(outputDirectory: out)
             state = try Interrupt.withoutInterruption { try writer.write(states: shards.map(\.state), recordFiles: shards.map(\.records), to: out) }
+        } catch let error as RecordFileError {
+            // A shard's records file is damaged: say which and where, not that the output could not be written.
+            Terminal.error("sift: cannot read partial result: \(error)")
+            throw ExitCode(2)
         } catch {
             Terminal.error("sift: cannot write output to \(out): \(error.localizedDescription)")
             throw ExitCode(2)

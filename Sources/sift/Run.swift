@@ -95,6 +95,9 @@ struct Run: ParsableCommand {
             do {
                 let records = (work as NSString).appendingPathComponent(ShardedRun.recordsFile)
                 state = try Interrupt.withoutInterruption { try writer.write(states: [state], recordFiles: [records], to: out) }
+            } catch let error as RecordFileError {
+                Terminal.error("sift: cannot read the run's own records: \(error)")
+                throw ExitCode(2)
             } catch {
                 Terminal.error("sift: cannot write output to \(out): \(error.localizedDescription)")
                 throw ExitCode(2)

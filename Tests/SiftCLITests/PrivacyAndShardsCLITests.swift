@@ -125,6 +125,9 @@ struct PrivacyAndShardsCLITests {
         #expect(merge.status == 2)
         #expect(merge.stderr.contains("\(records.path): record "), "stderr: \(merge.stderr)")
         #expect(merge.stderr.contains("cut short"), "stderr: \(merge.stderr)")
+        // A reading problem, said as one: not "cannot write output".
+        #expect(merge.stderr.contains("sift: cannot read partial result: \(records.path)"), "stderr: \(merge.stderr)")
+        #expect(!merge.stderr.contains("cannot write output"), "stderr: \(merge.stderr)")
         // Nothing half-written is left in the output folder.
         #expect((try? FileManager.default.contentsOfDirectory(atPath: out.path))?.isEmpty ?? true)
     }
