@@ -50,21 +50,36 @@ public struct CSVRenderer: Sendable {
             periods.append(("baseline", "baseline", baseline.from, baseline.to, { date($0).map(baseline.contains) ?? false }))
             periods.append(("follow_up", "follow_up", followUp.from, followUp.to, { date($0).map(followUp.contains) ?? false }))
         }
+        // Each month's groups, gathered in one pass (filtering every group once per month cost a pass per month).
+        var byMonth: [String: [ReportGroup]] = [:]
         if !d.share {
-            let months = Set(summary.groups.compactMap { date($0).map { String($0.prefix(7)) } }).sorted()
-            for month in months {
+            for group in summary.groups {
+                if let day = date(group) { byMonth[String(day.prefix(7)), default: []].append(group) }
+            }
+            for month in byMonth.keys.sorted() {
                 periods.append(("month", month, month + "-01", month + "-31", { date($0).map { $0.hasPrefix(month) } ?? false }))
             }
         }
         var rows: [[String]] = []
         for period in periods {
-            let inPeriod = summary.groups.filter(period.includes)
+            let inPeriod = period.type == "month" ? byMonth[period.name] ?? [] : summary.groups.filter(period.includes)
+            var byUnit: [String: [ReportGroup]] = [:]
+            for group in inPeriod { byUnit[group.unit, default: []].append(group) }
             for unit in [nil] + units.map(Optional.some) {
-                let group = unit == nil ? inPeriod : inPeriod.filter { $0.unit == unit }
+                let group = unit.map { byUnit[$0] ?? [] } ?? inPeriod
                 let total = group.reports()
                 if total == 0 && unit != nil { continue }
-                for id in Taxonomy.factorIDs {
-                    let n = group.reports { $0.has(id) }
+                // Reports per factor from the groups' masks in one pass: bit i is Taxonomy.factorIDs[i].
+                var perFactor = [Int](repeating: 0, count: Taxonomy.factorIDs.count)
+                for report in group {
+                    var mask = report.mask
+                    while mask != 0 {
+                        perFactor[mask.trailingZeroBitCount] += report.count
+                        mask &= mask - 1
+                    }
+                }
+                for (index, id) in Taxonomy.factorIDs.enumerated() {
+                    let n = perFactor[index]
                     let suppressed = d.isSuppressed(n)
                     let percent = suppressed || total == 0 ? "" : SummaryText.decimal(Double(n) * 100 / Double(total), places: 1)
                     rows.append([id, roles[id] ?? "", unit ?? "(all units)", period.type, period.name, period.from, period.to,
