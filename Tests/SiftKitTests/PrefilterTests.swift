@@ -7,12 +7,19 @@ import SiftPCRE2
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     @Test(arguments: [
-        (#"\bwas\s+not\s+escalated\b"#, [["escalated"], ["not"], ["was"]]),
+        // \s+ is one space in normalised text, so words joined by it make one literal.
+        (#"\bwas\s+not\s+escalated\b"#, [["was not escalated"]]),
         (#"\b(?:registrar|consultant)\s+(?:did\s+not|failed\s+to)\s+attend"#,
-         [["consultant", "registrar"], ["attend"], ["did", "failed"], ["not", "to"]]),
+         [["consultant did not attend", "consultant failed to attend", "registrar did not attend", "registrar failed to attend"]]),
         (#"\bCTG\b"#, [["ctg"]]),
         (#"pre-?eclamp\w*"#, [["pre-eclamp", "preeclamp"]]),
-        (#"hand(?:ed)?\s*over"#, [["hand"], ["over"]]),
+        (#"hand(?:ed)?\s*over"#, [["hand over", "handed over", "handedover", "handover"]]),
+        (#"no +escalation"#, [["no escalation"]]),
+        (#"(?:registrar|consultant)\s+\w+\s+attend"#, [["consultant ", "registrar "], [" attend"]]),
+        (#"no\s{1,3}escalation"#, [["no escalation"]]),
+        // Two or more spaces never occur in normalised text: nothing is claimed for them.
+        (#"no\s{2,}escalation"#, [["escalation"], ["no"]]),
+        (#"\S+\s+escalat"#, [[" escalat"]]),
         (#"(?:a|b)+c"#, nil),
         (#".*"#, nil),
         (#"\w+\s+\w+"#, nil),
@@ -27,14 +34,40 @@ import SiftPCRE2
 
     @Test(arguments: [
         (#"\bfar\s+from\s+theatre|\bovercrowd\w*|no\s+(?:beds?|cots?)\s+available"#,
-         [[["theatre"], ["from"], ["far"]], [["overcrowd"]], [["available"], ["bed", "cot"], ["no"]]]),
+         [[["far from theatre"]], [["overcrowd"]], [["no bed available", "no beds available", "no cot available", "no cots available"]]]),
         (#"\bescalat\w*"#, [[["escalat"]]]),
         (#"(?:late|delayed)\s+(?:escalation|referral)|not\s+escalated"#,
-         [[["escalation", "referral"], ["delayed", "late"]], [["escalated"], ["not"]]]),
+         [[["delayed escalation", "delayed referral", "late escalation", "late referral"]], [["not escalated"]]]),
         (#"\bescalat\w*|\w+\s+\w+"#, nil),
     ] as [(String, [[[String]]]?)])
     func requiredLiteralsPerAlternative(_ pattern: String, _ expected: [[[String]]]?) {
         #expect(RequiredLiterals.extractAlternatives(pattern) == expected, "\(pattern)")
+    }
+
+    /// What reading \s+ as one space relies on: normalised text holds no whitespace but single spaces
+    /// between other characters (no runs, none at either end, no tab, line break, vertical tab or form feed).
+    @Test func normalisedTextHasOnlySingleSpaces() throws {
+        var generator = SplitMix64(seed: 7)
+        let pieces = ["a", "B", " ", "  ", "\t", "\n", "\r\n", "\u{0B}", "\u{0C}", "\u{A0}", "\u{2003}", "\u{200B}", "\u{AD}", "\u{3000}",
+                      "\u{85}", "\u{2028}", "é", "\u{1F476}", "-", "\u{2019}", "\u{0}", "\u{7F}", "."]
+        var texts = (0..<2000).map { _ in (0..<Int(generator.next() % 24)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined() }
+        for file in ["Corpora/hostile", "Corpora/sample"] {
+            let folder = PrefilterTests.root.appendingPathComponent(file)
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where name.hasSuffix(".txt") {
+                var isFolder: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+                texts.append(String(decoding: try Data(contentsOf: folder.appendingPathComponent(name)), as: UTF8.self))
+            }
+        }
+        for text in texts {
+            let utf8 = text.utf8
+            for range in [TextRange(0, utf8.count)] + (utf8.count > 3 ? [TextRange(1, utf8.count - 1)] : []) {
+                let bytes = NormalizedText(utf8, range: range).bytes
+                #expect(bytes.first != 0x20 && bytes.last != 0x20, "\(Array(text.unicodeScalars))")
+                #expect(!zip(bytes, bytes.dropFirst()).contains { $0 == 0x20 && $1 == 0x20 }, "\(Array(text.unicodeScalars))")
+                #expect(!bytes.contains { $0 == 0x09 || $0 == 0x0A || $0 == 0x0B || $0 == 0x0C || $0 == 0x0D }, "\(Array(text.unicodeScalars))")
+            }
+        }
     }
 
     @Test func everyMatchExampleSatisfiesAnAlternative() throws {
@@ -65,14 +98,46 @@ import SiftPCRE2
         #expect(found == [true, true, true, false, true])
     }
 
+    /// Literals longer than the automaton's prefix: found only where the whole literal is, in any ASCII case,
+    /// including several sharing one prefix, a rest that runs past the end of the text, and a near miss.
+    @Test func longLiteralsAreFoundWhole() {
+        #expect(LiteralScanner.prefixLength == 8)
+        let literals = ["consultant did not attend", "consultant failed to attend", "consultant", "registrar did not",
+                        "no escalation", "no escalation to", "not escalated"]
+        let scanner = LiteralScanner(literals)
+        func found(_ text: String) -> [String] {
+            var found = Array(repeating: false, count: literals.count)
+            var hits: [Int32] = []
+            Array(text.utf8).withUnsafeBufferPointer { scanner.scan($0, into: &found, hits: &hits) }
+            #expect(hits.map { literals[Int($0)] }.sorted() == literals.indices.filter { found[$0] }.map { literals[$0] }.sorted())
+            return literals.indices.filter { found[$0] }.map { literals[$0] }
+        }
+        #expect(found("The CONSULTANT Did Not ATTEND.") == ["consultant did not attend", "consultant"])
+        #expect(found("the consultant did not atten") == ["consultant"])
+        #expect(found("the consultant failed to attend and the registrar did not") == ["consultant failed to attend", "consultant", "registrar did not"])
+        #expect(found("there was no escalation") == ["no escalation"])
+        #expect(found("no escalation to the registrar; it was not escalated") == ["no escalation", "no escalation to", "not escalated"])
+        #expect(found("no escalatio") == [])
+        #expect(found("registrar did") == [])
+        // Against a plain search, over many random texts made of the literals' pieces.
+        var generator = SplitMix64(seed: 9)
+        let pieces = ["consultant", " did", " not", " attend", " failed", " to", "no", " escalat", "ion", "ed", " ", "registrar", "X"]
+        for _ in 0..<500 {
+            let text = (0..<Int(generator.next() % 12)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+            let cased = generator.next() % 2 == 0 ? text.uppercased() : text
+            #expect(found(cased) == literals.filter { text.lowercased().contains($0) }, "\(cased)")
+        }
+    }
+
     @Test func largeAutomatonUsesWideEntriesAndFindsTheSame() {
         // More than 65,536 states takes the 32-bit table; literals found must be exactly those a plain
         // search finds, on both table widths.
         var generator = SplitMix64(seed: 42)
         let letters = Array("abcdefghijklmnopqrstuvwxyz")
         func word(_ length: Int) -> String { String((0..<length).map { _ in letters[Int(generator.next() % 26)] }) }
-        for (count, wide) in [(300, false), (9000, true)] {
-            let literals = Array(Set((0..<count).map { _ in word(10) })).sorted()
+        // Words longer than the automaton's prefixes, so that the rest of each literal is compared too.
+        for (count, wide) in [(300, false), (14000, true)] {
+            let literals = Array(Set((0..<count).map { _ in word(12) })).sorted()
             let scanner = LiteralScanner(literals)
             #expect((scanner.stateCount > 1 << 16) == wide)
             let planted = stride(from: 0, to: literals.count, by: max(1, literals.count / 20)).map { literals[$0] }
@@ -101,7 +166,7 @@ import SiftPCRE2
     @Test func loaderWorksOutTheLiteralsOfTheRulesItLoads() throws {
         // The loader extracts the literals alongside the JIT; they must be what the tagger would extract.
         let lexicon = try LexiconLoader().load(path: PrefilterTests.root.appendingPathComponent("Lexicons/default").path)
-        let known = try #require(lexicon.prefilterLiterals)
+        let known = try #require(lexicon.prefilter)
         let sources = Tagger.slotSources(targets: lexicon.targets, contextRules: lexicon.contextRules)
         #expect(known.sources == sources)
         #expect(known.alternatives.count == lexicon.targets.count + lexicon.contextRules.count)

@@ -111,9 +111,9 @@ public struct Lexicon: Sendable {
     public var files: [String]
     /// Non-fatal problems noticed while loading (e.g. a taxonomy id with no definition).
     public var warnings: [LexiconIssue]
-    /// The tagger prefilter's required literals, worked out while loading (alongside the JIT). The tagger
-    /// uses them only when they were computed from the rules it is given; otherwise it works them out.
-    var prefilterLiterals: PrefilterLiterals? = nil
+    /// The tagger's prefilter, built while loading (alongside the JIT). The tagger uses it only when it was
+    /// built from the rules it is given; otherwise it builds its own.
+    var prefilter: PrefilterIndex? = nil
 
     /// The factor definition for `id`.
     public func factor(_ id: String) -> FactorDefinition? {
@@ -143,9 +143,3 @@ public struct LexiconLoadError: Error, Sendable, CustomStringConvertible {
     public var description: String { issues.map(\.description).joined(separator: "\n") }
 }
 
-/// Required literals of the tagger's pattern slots (targets, then context rules), and the pattern
-/// sources they were computed from.
-struct PrefilterLiterals: Sendable {
-    var sources: [String]
-    var alternatives: [[[RequiredLiterals.Strings]]?]
-}

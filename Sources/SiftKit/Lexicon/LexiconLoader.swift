@@ -55,23 +55,29 @@ public struct LexiconLoader {
         DispatchQueue.concurrentPerform(iterations: patterns.count) { patterns[$0].jitCompile() }
     }
 
-    /// JIT-compiles `patterns` and extracts the prefilter's required literals of `slotSources` (the tagger's
-    /// target and context patterns), all as one set of jobs on every core: the two were the largest parts
-    /// of getting ready to tag, and done one after the other each left a core idle at its end.
-    static func prepare(jit patterns: [Pattern], literalsOf slotSources: [String]) -> PrefilterLiterals {
+    /// JIT-compiles `patterns` and builds the tagger's prefilter for `slotSources` (its target and context
+    /// patterns, the first `targetCount` targets), all as one set of jobs on every core: extracting each
+    /// pattern's literals first, then, on whichever core finishes the last extraction, the prefilter itself
+    /// while the other cores JIT. Done one after the other, each part left a core idle.
+    static func prepare(jit patterns: [Pattern], slotSources: [String], targetCount: Int) -> PrefilterIndex {
         var extracted = [[[RequiredLiterals.Strings]]?](repeating: nil, count: slotSources.count)
+        let built = LockedBox<PrefilterIndex?>(nil)
+        let remaining = LockedBox(slotSources.count)
         extracted.withUnsafeMutableBufferPointer { results in
             nonisolated(unsafe) let out = results
-            // Extraction first (the longer jobs), so that the short JIT jobs fill in at the end.
             DispatchQueue.concurrentPerform(iterations: slotSources.count + patterns.count) { index in
                 if index < slotSources.count {
                     out[index] = RequiredLiterals.extractAlternatives(slotSources[index])
+                    // The lock orders every extraction's write before the last one's read.
+                    if remaining.update({ $0 -= 1; return $0 }) == 0 {
+                        built.update { $0 = PrefilterIndex(sources: slotSources, targetCount: targetCount, alternatives: Array(out)) }
+                    }
                 } else {
                     patterns[index - slotSources.count].jitCompile()
                 }
             }
         }
-        return PrefilterLiterals(sources: slotSources, alternatives: extracted)
+        return built.update { $0 } ?? PrefilterIndex(sources: slotSources, targetCount: targetCount, alternatives: extracted)
     }
 
     /// Each source's YAML parsed on its own core; the results, in order, are then read one by one (rule
@@ -417,10 +423,24 @@ private struct Builder {
         let errors = issues.filter { $0.severity == .error }
         if !errors.isEmpty { throw LexiconLoadError(issues: errors) }
         let ordered = Taxonomy.factorIDs.compactMap { factors[$0] }
-        let literals = LexiconLoader.prepare(jit: targets.map(\.pattern) + contextRules.map(\.trigger) + sectionRules.map(\.pattern),
-                                             literalsOf: Tagger.slotSources(targets: targets, contextRules: contextRules))
+        let prefilter = LexiconLoader.prepare(jit: targets.map(\.pattern) + contextRules.map(\.trigger) + sectionRules.map(\.pattern),
+                                              slotSources: Tagger.slotSources(targets: targets, contextRules: contextRules),
+                                              targetCount: targets.count)
         return Lexicon(name: name ?? "", version: version ?? "", description: description, factors: ordered, targets: targets,
                        contextRules: contextRules, sectionRules: sectionRules, interventionFunctions: interventionFunctions,
-                       files: files, warnings: warnings + issues.filter { $0.severity == .warning }, prefilterLiterals: literals)
+                       files: files, warnings: warnings + issues.filter { $0.severity == .warning }, prefilter: prefilter)
+    }
+}
+
+/// A value shared between threads, read and changed only under its lock.
+final class LockedBox<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    /// Runs `change` on the value under the lock and returns what it returns.
+    func update<Result>(_ change: (inout Value) -> Result) -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return change(&value)
     }
 }

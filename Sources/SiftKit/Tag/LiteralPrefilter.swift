@@ -1,9 +1,11 @@
 /// Required literals of a regular expression, as clauses: every clause is a set of strings of which
 /// at least one must occur (case-insensitively) in any text the pattern matches, and every clause must
-/// hold. "(?:registrar|consultant) (?:did not|failed to) attend" gives {consultant, registrar},
-/// {did, failed} and {attend}. Extracted from the pattern source by a small parser of the PCRE2 syntax
+/// hold. "(?:registrar|consultant)\s+\w+\s+attend" gives {"consultant ", "registrar "} and {" attend"}.
+/// Extracted from the pattern source by a small parser of the PCRE2 syntax
 /// the lexicon uses; anything it does not understand makes the answer "no requirement", which is always
-/// safe (the pattern then runs on every sentence).
+/// safe (the pattern then runs on every sentence). The patterns are matched against normalised text
+/// (``NormalizedText``: whitespace runs are one space), so `\s+` between words gives a space in the literal:
+/// "(?:lack|absence)\s+of" gives {absence of, lack of}, far more selective than {absence, lack} and {of}.
 enum RequiredLiterals {
     /// At most this many clauses are kept per pattern, the most selective first.
     static let maximumClauses = 4
@@ -244,6 +246,11 @@ enum RequiredLiterals {
                 return atom
             }
             if peek() == "?" || peek() == "+" { index += 1 }  // lazy or possessive
+            if atom.exact == [" "] {
+                // Normalised text never has two spaces in a row: a repeated space is one space or none.
+                if minimum >= 2 { return .unknown }  // cannot match at all; "unknown" is the safe answer
+                return Info(exact: minimum == 0 ? ["", " "] : [" "], clauses: [])
+            }
             if minimum == 0 {
                 // x? can be x or nothing; x*, x{0,n}: nothing is known.
                 guard c == "?", let exact = atom.exact, exact.count < maximumExact else { return .unknown }
@@ -309,7 +316,10 @@ enum RequiredLiterals {
             index += 1
             switch c {
             case "b", "B", "A", "z", "Z", "G", "K": return .empty
-            case "s", "S", "w", "W", "d", "D", "h", "H", "v", "V", "R", "N", "X": return .unknown
+            // Patterns run on normalised text (``NormalizedText``), where every run of whitespace is one
+            // space: \s matches exactly " " there. (Without PCRE2_UCP, \s is ASCII whitespace only.)
+            case "s": return Info(exact: [" "], clauses: [])
+            case "S", "w", "W", "d", "D", "h", "H", "v", "V", "R", "N", "X": return .unknown
             case "x":
                 // \xHH or \x{H...}
                 var hex = ""
@@ -364,7 +374,8 @@ enum RequiredLiterals {
                         if let v = UInt32(hex, radix: 16), let s = Unicode.Scalar(v), s.isASCII { members.insert(RequiredLiterals.lowercaseASCII[Int(s.value)]) } else { simple = false }
                         continue
                     }
-                    if e.isASCII { members.insert(RequiredLiterals.lowercaseASCII[Int(e.value)]) } else { members.insert(String(Character(e)).lowercased()) }
+                    // The scanner folds ASCII case only: a non-ASCII member could miss its other case.
+                    if e.isASCII { members.insert(RequiredLiterals.lowercaseASCII[Int(e.value)]) } else { simple = false }
                     continue
                 }
                 if c == "[" && peek(1) == ":" {
@@ -390,6 +401,86 @@ enum RequiredLiterals {
     }
 }
 
+/// The tagger's prefilter for its pattern slots (targets, then context rules), built from each slot's
+/// required literals: slot i has alternatives `branchStart[i]..<branchStart[i + 1]`; alternative b has
+/// clauses `clauseStart[b]..<clauseStart[b + 1]`; clause c is satisfied by any of the literal ids
+/// `literalIDs[idStart[c]..<idStart[c + 1]]`. A slot can match when every clause of one of its alternatives
+/// is satisfied; a slot without alternatives always runs. Arrays are flat because a nested array per slot
+/// cost a retain and a release each time the tagger read it.
+final class PrefilterIndex: Sendable {
+    /// The pattern sources it was built from, and how many of them are targets.
+    let sources: [String]
+    let targetCount: Int
+    /// Each slot's alternatives' clauses, as extracted (nil: the slot always runs).
+    let alternatives: [[[RequiredLiterals.Strings]]?]
+    let branchStart: [Int32]
+    let clauseStart: [Int32]
+    let idStart: [Int32]
+    let literalIDs: [Int32]
+    /// Target alternatives to try when literal l is found: those whose first (most selective) clause holds
+    /// l, `branchesByLiteral[branchByLiteralStart[l]..<branchByLiteralStart[l + 1]]`. Turning found literals
+    /// into candidate alternatives costs only what was found, not a test of every rule, and a candidate's
+    /// first clause need not be tested again. Alternatives are numbered in slot order.
+    let branchesByLiteral: [Int32]
+    let branchByLiteralStart: [Int32]
+    /// The slot of each target alternative.
+    let branchSlot: [Int32]
+    /// Target slots without clauses: they run on every sentence.
+    let unconditionalTargets: [Int32]
+    /// Nil when no slot has literals.
+    let scanner: LiteralScanner?
+
+    init(sources: [String], targetCount: Int, alternatives: [[[RequiredLiterals.Strings]]?]) {
+        self.sources = sources
+        self.targetCount = targetCount
+        self.alternatives = alternatives
+        // Literals numbered in slot order (deterministic).
+        var literals: [String] = []
+        var literalIndex: [String: Int32] = [:]
+        var branchStart: [Int32] = [0], clauseStart: [Int32] = [0], idStart: [Int32] = [0], literalIDs: [Int32] = []
+        for slot in sources.indices {
+            if let branches = alternatives[slot] {
+                for clauses in branches {
+                    for clause in clauses {
+                        for literal in clause {
+                            if let id = literalIndex[literal] { literalIDs.append(id); continue }
+                            literalIndex[literal] = Int32(literals.count)
+                            literalIDs.append(Int32(literals.count))
+                            literals.append(literal)
+                        }
+                        idStart.append(Int32(literalIDs.count))
+                    }
+                    clauseStart.append(Int32(idStart.count - 1))
+                }
+            }
+            branchStart.append(Int32(clauseStart.count - 1))
+        }
+        self.branchStart = branchStart
+        self.clauseStart = clauseStart
+        self.idStart = idStart
+        self.literalIDs = literalIDs
+        var byLiteral = [[Int32]](repeating: [], count: literals.count)
+        var unconditional: [Int32] = []
+        var slotOfBranch = [Int32](repeating: -1, count: max(0, clauseStart.count - 1))
+        for slot in 0..<targetCount {
+            guard branchStart[slot] < branchStart[slot + 1] else { unconditional.append(Int32(slot)); continue }
+            // The first (most selective) clause of each alternative names the alternative.
+            for branch in Int(branchStart[slot])..<Int(branchStart[slot + 1]) {
+                slotOfBranch[branch] = Int32(slot)
+                let first = Int(clauseStart[branch])
+                for index in Int(idStart[first])..<Int(idStart[first + 1]) where byLiteral[Int(literalIDs[index])].last != Int32(branch) {
+                    byLiteral[Int(literalIDs[index])].append(Int32(branch))
+                }
+            }
+        }
+        branchesByLiteral = byLiteral.flatMap { $0 }
+        branchByLiteralStart = byLiteral.reduce(into: [Int32(0)]) { $0.append($0.last! + Int32($1.count)) }
+        branchSlot = slotOfBranch
+        unconditionalTargets = unconditional
+        scanner = literals.isEmpty ? nil : LiteralScanner(literals)
+    }
+}
+
 /// Finds which of many lower-case ASCII literals occur in a text, in one pass: an Aho-Corasick automaton
 /// compiled to a dense table with failure links folded in, so each byte of text costs one table lookup.
 /// Bytes that occur in no literal share one column (byte classes), so the table is a few columns wide
@@ -409,6 +500,13 @@ struct LiteralScanner: Sendable {
     /// byte of text cost a retain and a release each time.
     private let outputIDs: [Int32]
     private let outputStart: [Int32]
+    /// The automaton holds each literal's first `prefixLength` bytes only: joining words by their spaces
+    /// makes many long literals, whose full tries were too large to build quickly or to scan from cache.
+    /// Where a prefix ends, the rest of its literal, `suffixBytes[suffixStart[id]..<suffixStart[id + 1]]`,
+    /// is compared with the text that follows.
+    static let prefixLength = 8
+    private let suffixBytes: [UInt8]
+    private let suffixStart: [Int32]
     let literalCount: Int
     var stateCount: Int { outputStart.count - 1 }
 
@@ -424,55 +522,95 @@ struct LiteralScanner: Sendable {
         }
         for upper in UInt8(ascii: "A")...UInt8(ascii: "Z") { classes[Int(upper)] = classes[Int(upper | 0x20)] }
         // The trie, as a growing table with -1 for "no edge"; then breadth-first, failure links and the
-        // outputs of the failure chain, turning every -1 into the failure state's move.
+        // outputs of the failure chain, turning every -1 into the failure state's move. Flat arrays and
+        // unchecked loops throughout: a lexicon's automaton has tens of thousands of states, and building
+        // it with an array of outputs per state took longer than loading the lexicon.
+        let prefixLength = LiteralScanner.prefixLength
+        var suffixBytes: [UInt8] = []
+        var suffixStart: [Int32] = [0]
+        for literal in literals {
+            suffixBytes += literal.utf8.dropFirst(prefixLength)
+            suffixStart.append(Int32(suffixBytes.count))
+        }
+        self.suffixBytes = suffixBytes
+        self.suffixStart = suffixStart
+        let stateLimit = literals.reduce(1) { $0 + min(prefixLength, $1.utf8.count) }
         var table = [Int32](repeating: -1, count: columns)
-        var outputs: [[Int32]] = [[]]
+        table.reserveCapacity(stateLimit * columns)
+        // Each state's own literals as a linked list (newest first): ownHead[s], then ownNext[literal].
+        var ownHead: [Int32] = [-1]
+        ownHead.reserveCapacity(stateLimit)
+        var ownNext = [Int32](repeating: -1, count: literals.count)
         for (id, literal) in literals.enumerated() {
             var state = 0
-            for byte in literal.utf8 {
+            for byte in literal.utf8.prefix(prefixLength) {
                 let cell = state * columns + Int(classes[Int(byte)])
                 if table[cell] < 0 {
-                    table[cell] = Int32(outputs.count)
-                    outputs.append([])
-                    table += repeatElement(-1, count: columns)
+                    table[cell] = Int32(ownHead.count)
+                    ownHead.append(-1)
+                    table.append(contentsOf: repeatElement(-1, count: columns))
                 }
                 state = Int(table[cell])
             }
-            outputs[state].append(Int32(id))
+            ownNext[id] = ownHead[state]
+            ownHead[state] = Int32(id)
         }
-        var fail = [Int32](repeating: 0, count: outputs.count)
-        var queue: [Int] = []
-        for column in 0..<columns {
-            if table[column] < 0 { table[column] = 0 } else { queue.append(Int(table[column])) }
-        }
-        var head = 0
-        while head < queue.count {
-            let state = queue[head]; head += 1
-            let failure = Int(fail[state])
-            if failure != state { outputs[state] += outputs[failure] }
-            for column in 0..<columns {
-                let cell = state * columns + column
-                if table[cell] < 0 {
-                    table[cell] = table[failure * columns + column]
-                } else {
-                    let child = Int(table[cell])
-                    fail[child] = table[failure * columns + column]
-                    queue.append(child)
+        let stateCount = ownHead.count
+        var fail = [Int32](repeating: 0, count: stateCount)
+        var order: [Int32] = []  // breadth-first; a state's failure state comes before it
+        order.reserveCapacity(stateCount)
+        table.withUnsafeMutableBufferPointer { cells in
+            fail.withUnsafeMutableBufferPointer { fails in
+                order.append(0)
+                for column in 0..<columns {
+                    if cells[column] < 0 { cells[column] = 0 } else { order.append(cells[column]) }
                 }
+                var head = 1
+                while head < order.count {
+                    let state = Int(order[head]); head += 1
+                    let failure = Int(fails[state])
+                    let row = state * columns, failureRow = failure * columns
+                    for column in 0..<columns {
+                        let child = cells[row + column]
+                        if child < 0 {
+                            cells[row + column] = cells[failureRow + column]
+                        } else {
+                            fails[Int(child)] = cells[failureRow + column]
+                            order.append(child)
+                        }
+                    }
+                }
+            }
+        }
+        // Outputs: a state's own literals (in the order they were given), then its failure state's.
+        var counts = [Int32](repeating: 0, count: stateCount)
+        var ownCounts = [Int32](repeating: 0, count: stateCount)
+        for state in order {
+            var id = ownHead[Int(state)]
+            while id >= 0 { ownCounts[Int(state)] += 1; id = ownNext[Int(id)] }
+            counts[Int(state)] = ownCounts[Int(state)] + (state == 0 ? 0 : counts[Int(fail[Int(state)])])
+        }
+        var starts = [Int32](repeating: 0, count: stateCount + 1)
+        for state in 0..<stateCount { starts[state + 1] = starts[state] + counts[state] }
+        var ids = [Int32](repeating: 0, count: Int(starts[stateCount]))
+        for state in order {
+            let s = Int(state)
+            var at = Int(starts[s]) + Int(ownCounts[s])
+            // The list is newest first: fill the own part backwards to keep the literals' order.
+            var id = ownHead[s]
+            while id >= 0 { at -= 1; ids[at] = id; id = ownNext[Int(id)] }
+            if s != 0 {
+                let failure = Int(fail[s])
+                var to = Int(starts[s]) + Int(ownCounts[s])
+                for index in Int(starts[failure])..<Int(starts[failure + 1]) { ids[to] = ids[index]; to += 1 }
             }
         }
         byteClass = classes
         self.columns = columns
-        let small = outputs.count <= 1 << 16
-        next16 = small ? table.map { UInt16($0) } : []
-        next32 = small ? [] : table.map { UInt32($0) }
-        reports = outputs.map { !$0.isEmpty }
-        var ids: [Int32] = []
-        var starts: [Int32] = [0]
-        for list in outputs {
-            ids += list
-            starts.append(Int32(ids.count))
-        }
+        let small = stateCount <= 1 << 16
+        next16 = small ? table.map { UInt16(truncatingIfNeeded: $0) } : []
+        next32 = small ? [] : table.map { UInt32(truncatingIfNeeded: $0) }
+        reports = counts.map { $0 > 0 }
         outputIDs = ids
         outputStart = starts
     }
@@ -495,15 +633,33 @@ struct LiteralScanner: Sendable {
             reports.withUnsafeBufferPointer { reports in
                 outputStart.withUnsafeBufferPointer { starts in
                     outputIDs.withUnsafeBufferPointer { ids in
-                        found.withUnsafeMutableBufferPointer { seen in
-                            var state = 0
-                            for byte in bytes {
-                                state = Int(table[state &* columns &+ Int(classes[Int(byte)])])
-                                if reports[state] {
-                                    let start = Int(starts[state]), end = Int(starts[state &+ 1])
-                                    for index in start..<end where !seen[Int(ids[index])] {
-                                        seen[Int(ids[index])] = true
-                                        hits.append(ids[index])
+                        suffixStart.withUnsafeBufferPointer { suffixStarts in
+                            suffixBytes.withUnsafeBufferPointer { suffixes in
+                                found.withUnsafeMutableBufferPointer { seen in
+                                    var state = 0
+                                    for position in 0..<bytes.count {
+                                        state = Int(table[state &* columns &+ Int(classes[Int(bytes[position])])])
+                                        guard reports[state] else { continue }
+                                        let start = Int(starts[state]), end = Int(starts[state &+ 1])
+                                        for index in start..<end {
+                                            let id = Int(ids[index])
+                                            if seen[id] { continue }
+                                            // A prefix found: the rest of the literal must follow (ASCII case folded).
+                                            let from = Int(suffixStarts[id]), to = Int(suffixStarts[id &+ 1])
+                                            if from < to {
+                                                if position &+ (to &- from) >= bytes.count { continue }
+                                                var at = position &+ 1, matched = true
+                                                for offset in from..<to {
+                                                    var byte = bytes[at]
+                                                    if byte &- 0x41 < 26 { byte |= 0x20 }
+                                                    if byte != suffixes[offset] { matched = false; break }
+                                                    at &+= 1
+                                                }
+                                                if !matched { continue }
+                                            }
+                                            seen[id] = true
+                                            hits.append(Int32(id))
+                                        }
                                     }
                                 }
                             }

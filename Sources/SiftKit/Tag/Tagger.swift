@@ -34,24 +34,15 @@ public struct Tagger: Sendable {
         let pseudoSlots: [Int]
         let modifierSlots: [Int]
         let terminatorSlots: [Int]
-        /// What a slot's pattern needs, flattened (a nested array per slot cost a retain and a release each
-        /// time it was read): slot i has alternatives `branchStart[i]..<branchStart[i + 1]`; alternative b has
-        /// clauses `clauseStart[b]..<clauseStart[b + 1]`; clause c is satisfied by any of the literal ids
-        /// `literalIDs[idStart[c]..<idStart[c + 1]]`. A slot can match when every clause of one of its
-        /// alternatives is satisfied; a slot without alternatives always runs.
+        /// The prefilter's arrays, copied out of its ``PrefilterIndex`` (see there) so the hot loop reads them directly.
         let branchStart: [Int32]
         let clauseStart: [Int32]
         let idStart: [Int32]
         let literalIDs: [Int32]
-        /// Target alternatives to try when literal l is found: those whose first (most selective) clause holds
-        /// l, `branchesByLiteral[branchByLiteralStart[l]..<branchByLiteralStart[l + 1]]`. Turning found literals
-        /// into candidate alternatives costs only what was found, not a test of every rule, and a candidate's
-        /// first clause need not be tested again. Alternatives are numbered in slot order.
         let branchesByLiteral: [Int32]
         let branchByLiteralStart: [Int32]
         /// The slot of each target alternative.
         let branchSlot: [Int32]
-        /// Target slots without clauses: they run on every sentence.
         let unconditionalTargets: [Int32]
         let scanner: LiteralScanner?
 
@@ -68,63 +59,33 @@ public struct Tagger: Sendable {
             modifierSlots = lexicon.contextRules.indices.filter {
                 lexicon.contextRules[$0].direction != .pseudo && lexicon.contextRules[$0].direction != .terminate
             }.map { $0 + base }
-            var literals: [String] = []
-            var literalIndex: [String: Int32] = [:]
-            var branchStart: [Int32] = [0], clauseStart: [Int32] = [0], idStart: [Int32] = [0], literalIDs: [Int32] = []
-            // Each pattern's literals on its own, on every core (or as the loader worked them out for these
-            // very patterns); then numbered in pattern order (deterministic).
+            // The loader builds the index alongside the JIT; a tagger given other rules (or none of its
+            // own) builds it here, each pattern's literals extracted on every core.
             let sources = patterns.map(\.source)
-            var extracted = [[[RequiredLiterals.Strings]]?](repeating: nil, count: prefilter ? patterns.count : 0)
-            if prefilter, let known = lexicon.prefilterLiterals, known.sources == sources {
-                extracted = known.alternatives
-            } else {
+            let index: PrefilterIndex
+            if prefilter, let known = lexicon.prefilter, known.sources == sources, known.targetCount == targetCount {
+                index = known
+            } else if prefilter {
+                var extracted = [[[RequiredLiterals.Strings]]?](repeating: nil, count: patterns.count)
                 extracted.withUnsafeMutableBufferPointer { results in
                     nonisolated(unsafe) let out = results
                     DispatchQueue.concurrentPerform(iterations: results.count) { index in
                         out[index] = RequiredLiterals.extractAlternatives(sources[index])
                     }
                 }
+                index = PrefilterIndex(sources: sources, targetCount: targetCount, alternatives: extracted)
+            } else {
+                index = PrefilterIndex(sources: sources, targetCount: targetCount, alternatives: Array(repeating: nil, count: sources.count))
             }
-            for slot in sources.indices {
-                if prefilter, let branches = extracted[slot] {
-                    for clauses in branches {
-                        for clause in clauses {
-                            literalIDs += clause.map { literal in
-                                if let id = literalIndex[literal] { return id }
-                                literalIndex[literal] = Int32(literals.count)
-                                literals.append(literal)
-                                return Int32(literals.count - 1)
-                            }
-                            idStart.append(Int32(literalIDs.count))
-                        }
-                        clauseStart.append(Int32(idStart.count - 1))
-                    }
-                }
-                branchStart.append(Int32(clauseStart.count - 1))
-            }
-            self.branchStart = branchStart
-            self.clauseStart = clauseStart
-            self.idStart = idStart
-            self.literalIDs = literalIDs
-            var byLiteral = [[Int32]](repeating: [], count: literals.count)
-            var unconditional: [Int32] = []
-            var slotOfBranch = [Int32](repeating: -1, count: max(0, clauseStart.count - 1))
-            for slot in 0..<targetCount {
-                guard branchStart[slot] < branchStart[slot + 1] else { unconditional.append(Int32(slot)); continue }
-                // The first (most selective) clause of each alternative names the alternative.
-                for branch in Int(branchStart[slot])..<Int(branchStart[slot + 1]) {
-                    slotOfBranch[branch] = Int32(slot)
-                    let first = Int(clauseStart[branch])
-                    for index in Int(idStart[first])..<Int(idStart[first + 1]) where byLiteral[Int(literalIDs[index])].last != Int32(branch) {
-                        byLiteral[Int(literalIDs[index])].append(Int32(branch))
-                    }
-                }
-            }
-            branchesByLiteral = byLiteral.flatMap { $0 }
-            branchByLiteralStart = byLiteral.reduce(into: [Int32(0)]) { $0.append($0.last! + Int32($1.count)) }
-            branchSlot = slotOfBranch
-            unconditionalTargets = unconditional
-            scanner = prefilter ? LiteralScanner(literals) : nil
+            branchStart = index.branchStart
+            clauseStart = index.clauseStart
+            idStart = index.idStart
+            literalIDs = index.literalIDs
+            branchesByLiteral = index.branchesByLiteral
+            branchByLiteralStart = index.branchByLiteralStart
+            branchSlot = index.branchSlot
+            unconditionalTargets = index.unconditionalTargets
+            scanner = index.scanner
         }
 
         /// Whether every clause of alternative `branch` after the first holds (the first is known to).
