@@ -507,6 +507,10 @@ struct LiteralScanner: Sendable {
     static let prefixLength = 8
     private let suffixBytes: [UInt8]
     private let suffixStart: [Int32]
+    /// Beside each entry of `outputIDs`: the first byte of the rest of its literal, or 256 when the prefix is
+    /// the whole literal. Most reported literals are ruled out by the next byte of text alone, without
+    /// reading their rest or whether they were already found.
+    private let outputFirst: [UInt16]
     let literalCount: Int
     var stateCount: Int { outputStart.count - 1 }
 
@@ -613,6 +617,9 @@ struct LiteralScanner: Sendable {
         reports = counts.map { $0 > 0 }
         outputIDs = ids
         outputStart = starts
+        outputFirst = ids.map { id in
+            suffixStart[Int(id)] < suffixStart[Int(id) + 1] ? UInt16(suffixBytes[Int(suffixStart[Int(id)])]) : 256
+        }
     }
 
     /// Marks in `found` every literal that occurs in `bytes` (ASCII letters compared in lower case) and
@@ -635,19 +642,29 @@ struct LiteralScanner: Sendable {
                     outputIDs.withUnsafeBufferPointer { ids in
                         suffixStart.withUnsafeBufferPointer { suffixStarts in
                             suffixBytes.withUnsafeBufferPointer { suffixes in
+                              outputFirst.withUnsafeBufferPointer { firsts in
                                 found.withUnsafeMutableBufferPointer { seen in
                                     var state = 0
-                                    for position in 0..<bytes.count {
+                                    let count = bytes.count
+                                    for position in 0..<count {
                                         state = Int(table[state &* columns &+ Int(classes[Int(bytes[position])])])
                                         guard reports[state] else { continue }
                                         let start = Int(starts[state]), end = Int(starts[state &+ 1])
+                                        // The next byte of text, lower-cased (512: none, which no literal's rest starts with).
+                                        var next: UInt16 = 512
+                                        if position &+ 1 < count {
+                                            next = UInt16(bytes[position &+ 1])
+                                            if next &- 0x41 < 26 { next |= 0x20 }
+                                        }
                                         for index in start..<end {
+                                            let first = firsts[index]
+                                            if first != 256 && first != next { continue }
                                             let id = Int(ids[index])
                                             if seen[id] { continue }
-                                            // A prefix found: the rest of the literal must follow (ASCII case folded).
+                                            // A prefix found and the rest's first byte follows: so must the rest of it.
                                             let from = Int(suffixStarts[id]), to = Int(suffixStarts[id &+ 1])
                                             if from < to {
-                                                if position &+ (to &- from) >= bytes.count { continue }
+                                                if position &+ (to &- from) >= count { continue }
                                                 var at = position &+ 1, matched = true
                                                 for offset in from..<to {
                                                     var byte = bytes[at]
@@ -662,6 +679,7 @@ struct LiteralScanner: Sendable {
                                         }
                                     }
                                 }
+                              }
                             }
                         }
                     }
