@@ -50,11 +50,13 @@ public struct CSVRenderer: Sendable {
             periods.append(("baseline", "baseline", baseline.from, baseline.to, { date($0).map(baseline.contains) ?? false }))
             periods.append(("follow_up", "follow_up", followUp.from, followUp.to, { date($0).map(followUp.contains) ?? false }))
         }
-        // Each month's groups, gathered in one pass (filtering every group once per month cost a pass per month).
-        var byMonth: [String: [ReportGroup]] = [:]
+        // Each month's groups (as indices: a copy of the groups themselves was megabytes at scale), gathered
+        // in one pass (filtering every group once per month cost a pass per month).
+        let groups = summary.groups
+        var byMonth: [String: [Int32]] = [:]
         if !d.share {
-            for group in summary.groups {
-                if let day = date(group) { byMonth[String(day.prefix(7)), default: []].append(group) }
+            for (index, group) in groups.enumerated() {
+                if let day = date(group) { byMonth[String(day.prefix(7)), default: []].append(Int32(index)) }
             }
             for month in byMonth.keys.sorted() {
                 periods.append(("month", month, month + "-01", month + "-31", { date($0).map { $0.hasPrefix(month) } ?? false }))
@@ -62,22 +64,25 @@ public struct CSVRenderer: Sendable {
         }
         var rows: [[String]] = []
         for period in periods {
-            let inPeriod = period.type == "month" ? byMonth[period.name] ?? [] : summary.groups.filter(period.includes)
-            var byUnit: [String: [ReportGroup]] = [:]
-            for group in inPeriod { byUnit[group.unit, default: []].append(group) }
+            let inPeriod = period.type == "month" ? byMonth[period.name] ?? []
+                : groups.indices.filter { period.includes(groups[$0]) }.map { Int32($0) }
+            var byUnit: [String: [Int32]] = [:]
+            for index in inPeriod { byUnit[groups[Int(index)].unit, default: []].append(index) }
             for unit in [nil] + units.map(Optional.some) {
-                let group = unit.map { byUnit[$0] ?? [] } ?? inPeriod
-                let total = group.reports()
-                if total == 0 && unit != nil { continue }
-                // Reports per factor from the groups' masks in one pass: bit i is Taxonomy.factorIDs[i].
+                let members = unit.map { byUnit[$0] ?? [] } ?? inPeriod
+                // Reports, and reports per factor from the groups' masks, in one pass: bit i is Taxonomy.factorIDs[i].
+                var total = 0
                 var perFactor = [Int](repeating: 0, count: Taxonomy.factorIDs.count)
-                for report in group {
+                for index in members {
+                    let report = groups[Int(index)]
+                    total += report.count
                     var mask = report.mask
                     while mask != 0 {
                         perFactor[mask.trailingZeroBitCount] += report.count
                         mask &= mask - 1
                     }
                 }
+                if total == 0 && unit != nil { continue }
                 for (index, id) in Taxonomy.factorIDs.enumerated() {
                     let n = perFactor[index]
                     let suppressed = d.isSuppressed(n)
