@@ -490,11 +490,11 @@ struct LiteralScanner: Sendable {
     private let byteClass: [UInt8]
     private let columns: Int
     /// The move from state s on a byte of column c is `next16[s * columns + c]` (or `next32` when there are
-    /// more than 65,536 states): the new state. Two bytes an entry keep the table half the size it was
-    /// with four, and the scan waits on these lookups; `reports[s]` says whether state s reports literals.
+    /// more than 32,768 states): the new state, with the top bit set when that state reports literals (one
+    /// load per byte of text, not two). Two bytes an entry keep the table half the size it was with four,
+    /// and the scan waits on these lookups.
     private let next16: [UInt16]
     private let next32: [UInt32]
-    private let reports: [Bool]
     /// Literal ids reported at each state (its own and those of its failure chain), flattened: state s
     /// reports `outputIDs[outputStart[s]..<outputStart[s + 1]]`. Flat, because reading a nested array per
     /// byte of text cost a retain and a release each time.
@@ -611,10 +611,9 @@ struct LiteralScanner: Sendable {
         }
         byteClass = classes
         self.columns = columns
-        let small = stateCount <= 1 << 16
-        next16 = small ? table.map { UInt16(truncatingIfNeeded: $0) } : []
-        next32 = small ? [] : table.map { UInt32(truncatingIfNeeded: $0) }
-        reports = counts.map { $0 > 0 }
+        let small = stateCount <= 1 << 15
+        next16 = small ? table.map { UInt16(truncatingIfNeeded: $0) | (counts[Int($0)] > 0 ? 0x8000 : 0) } : []
+        next32 = small ? [] : table.map { UInt32(truncatingIfNeeded: $0) | (counts[Int($0)] > 0 ? 0x8000_0000 : 0) }
         outputIDs = ids
         outputStart = starts
         outputFirst = ids.map { id in
@@ -626,18 +625,18 @@ struct LiteralScanner: Sendable {
     /// appends its id to `hits` the first time, so that the caller can clear only what was set.
     func scan(_ bytes: UnsafeBufferPointer<UInt8>, into found: inout [Bool], hits: inout [Int32]) {
         if next32.isEmpty {
-            next16.withUnsafeBufferPointer { scan(bytes, table: $0, into: &found, hits: &hits) }
+            next16.withUnsafeBufferPointer { scan(bytes, table: $0, stateMask: 0x7FFF, into: &found, hits: &hits) }
         } else {
-            next32.withUnsafeBufferPointer { scan(bytes, table: $0, into: &found, hits: &hits) }
+            next32.withUnsafeBufferPointer { scan(bytes, table: $0, stateMask: 0x7FFF_FFFF, into: &found, hits: &hits) }
         }
     }
 
     @inline(__always)
-    private func scan<Entry: FixedWidthInteger>(_ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<Entry>,
+    private func scan<Entry: FixedWidthInteger>(_ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<Entry>, stateMask: Int,
                                                 into found: inout [Bool], hits: inout [Int32]) {
         let columns = self.columns
         byteClass.withUnsafeBufferPointer { classes in
-            reports.withUnsafeBufferPointer { reports in
+            do {
                 outputStart.withUnsafeBufferPointer { starts in
                     outputIDs.withUnsafeBufferPointer { ids in
                         suffixStart.withUnsafeBufferPointer { suffixStarts in
@@ -647,8 +646,9 @@ struct LiteralScanner: Sendable {
                                     var state = 0
                                     let count = bytes.count
                                     for position in 0..<count {
-                                        state = Int(table[state &* columns &+ Int(classes[Int(bytes[position])])])
-                                        guard reports[state] else { continue }
+                                        let entry = Int(table[state &* columns &+ Int(classes[Int(bytes[position])])])
+                                        state = entry & stateMask
+                                        guard entry != state else { continue }  // the report bit is clear
                                         let start = Int(starts[state]), end = Int(starts[state &+ 1])
                                         // The next byte of text, lower-cased (512: none, which no literal's rest starts with).
                                         var next: UInt16 = 512
