@@ -85,6 +85,34 @@ struct LexiconLoaderTests {
         #expect(examples.failures.isEmpty)
     }
 
+    /// Patterns are compiled while the YAML is parsed, by source: two rules with the same pattern still get
+    /// a pattern each (they are JIT-compiled at the same time, on different cores), and a pattern under a
+    /// key named `pattern` elsewhere in the file changes nothing.
+    @Test func rulesWithTheSamePatternGetOneEach() throws {
+        let yaml = header + #"""
+            targets:
+              - id: escalation_delay.a
+                factor: escalation_delay
+                pattern: '\bnot\s+escalated\b'
+              - id: escalation_delay.b
+                factor: escalation_delay
+                pattern: '\bnot\s+escalated\b'
+            sections:
+              - id: findings
+                category: findings
+                pattern: '\bnot\s+escalated\b'
+            """#
+        let lexicon = try LexiconLoader().load(sources: [("t.yaml", yaml)])
+        #expect(lexicon.targets.count == 2)
+        #expect(lexicon.targets[0].pattern !== lexicon.targets[1].pattern)
+        #expect(lexicon.targets.allSatisfy { $0.pattern.isJITCompiled })
+        #expect(lexicon.targets.allSatisfy { $0.pattern.source == #"\bnot\s+escalated\b"# })
+        let section = try #require(lexicon.sectionRules.first)
+        #expect(section.pattern.source == #"^(?:\bnot\s+escalated\b)$"#)
+        #expect(try section.pattern.matches("not escalated"))
+        #expect(try !section.pattern.matches("it was not escalated"))
+    }
+
     @Test func unknownTopLevelKey() throws {
         let issue = try singleIssue(header + "bogus: 1\n")
         #expect(issue.message.contains("unknown top-level key 'bogus'"))

@@ -44,8 +44,9 @@ public struct LexiconLoader {
     /// instead of throwing. The lexicon holds the rules that compiled; it is only fit to run when no issue is an error.
     public func check(sources: [(file: String, text: String)]) -> (lexicon: Lexicon, issues: [LexiconIssue]) {
         var builder = Builder(limits: limits)
-        for (source, parsed) in zip(sources, LexiconLoader.compose(sources)) {
-            builder.read(file: source.file, text: source.text, parsed: parsed)
+        for (source, parsed) in zip(sources, LexiconLoader.compose(sources, limits: limits)) {
+            builder.precompiled = parsed.patterns
+            builder.read(file: source.file, text: source.text, parsed: parsed.node)
         }
         return builder.partial(files: sources.map(\.file))
     }
@@ -80,27 +81,66 @@ public struct LexiconLoader {
         return built.update { $0 } ?? PrefilterIndex(sources: slotSources, targetCount: targetCount, alternatives: extracted)
     }
 
-    /// Each source's YAML parsed on its own core; the results, in order, are then read one by one (rule
-    /// order and error order stay those of the files).
-    static func compose(_ sources: [(file: String, text: String)]) -> [Result<Node?, any Error>] {
-        var parsed = [Result<Node?, any Error>](repeating: .success(nil), count: sources.count)
+    /// A lexicon file's YAML, and the patterns of its `pattern` and `trigger` fields compiled (without JIT)
+    /// on the same core, by source; the builder takes one from here instead of compiling it again.
+    struct Composed {
+        var node: Result<Node?, any Error>
+        var patterns: [String: [Pattern]]
+    }
+
+    /// Each source's YAML parsed, and its patterns compiled, on its own core; the results, in order, are
+    /// then read one by one (rule order and error order stay those of the files). Compiling while reading
+    /// had been the longest part of the load done on one core.
+    static func compose(_ sources: [(file: String, text: String)], limits: Pattern.Limits) -> [Composed] {
+        var parsed = [Composed](repeating: Composed(node: .success(nil), patterns: [:]), count: sources.count)
         parsed.withUnsafeMutableBufferPointer { results in
             nonisolated(unsafe) let out = results
             DispatchQueue.concurrentPerform(iterations: sources.count) { index in
                 // The basic resolver leaves every scalar a string: the loader reads strings (and parses
                 // the one number, `scope`, itself), and resolving each scalar's type by regular expression
                 // was a third of the YAML time.
-                out[index] = Result { try Yams.compose(yaml: sources[index].text, .basic) }
+                let node = Result { try Yams.compose(yaml: sources[index].text, .basic) }
+                var patterns: [String: [Pattern]] = [:]
+                if case .success(let root?) = node {
+                    var found: [String] = []
+                    LexiconLoader.patternSources(root, into: &found)
+                    for source in found {
+                        // A pattern that does not compile is compiled again by the builder, which reports where.
+                        if let pattern = try? Pattern(source, options: [.caseless, .deferJIT], limits: limits) {
+                            patterns[source, default: []].append(pattern)
+                        }
+                    }
+                }
+                out[index] = Composed(node: node, patterns: patterns)
             }
         }
         return parsed
     }
 
+    /// The non-empty string values of every `pattern` and `trigger` key in the tree.
+    static func patternSources(_ node: Node, into found: inout [String]) {
+        switch node {
+        case .mapping(let mapping):
+            for (key, value) in mapping {
+                if let name = key.string, name == "pattern" || name == "trigger", let source = value.string, !source.isEmpty {
+                    found.append(source)
+                } else {
+                    patternSources(value, into: &found)
+                }
+            }
+        case .sequence(let sequence):
+            for item in sequence { patternSources(item, into: &found) }
+        default:
+            break
+        }
+    }
+
     /// Loads a lexicon from in-memory YAML texts, each named for error messages.
     public func load(sources: [(file: String, text: String)]) throws -> Lexicon {
         var builder = Builder(limits: limits)
-        for (source, parsed) in zip(sources, LexiconLoader.compose(sources)) {
-            builder.read(file: source.file, text: source.text, parsed: parsed)
+        for (source, parsed) in zip(sources, LexiconLoader.compose(sources, limits: limits)) {
+            builder.precompiled = parsed.patterns
+            builder.read(file: source.file, text: source.text, parsed: parsed.node)
         }
         return try builder.finish(files: sources.map(\.file))
     }
@@ -120,10 +160,12 @@ private struct Builder {
     var ruleIDs: [String: SourceLocation] = [:]
     var file = ""
     var lines: [Substring] = []
+    /// Patterns of the file being read, compiled while its YAML was parsed (see ``LexiconLoader/compose(_:limits:)``).
+    var precompiled: [String: [Pattern]] = [:]
 
     init(limits: Pattern.Limits) { self.limits = limits }
 
-    /// Reads one file, whose YAML `parsed` holds (see ``LexiconLoader/compose(_:)``).
+    /// Reads one file, whose YAML `parsed` holds (see ``LexiconLoader/compose(_:limits:)``).
     mutating func read(file: String, text: String, parsed: Result<Node?, any Error>) {
         self.file = file
         self.lines = text.linesWithLengths().map(\.line)
@@ -306,8 +348,13 @@ private struct Builder {
         let loc = location(node)
         let quoted = node.scalar.map { $0.style == .singleQuoted || $0.style == .doubleQuoted } ?? false
         let column = loc.column + (quoted ? 1 : 0)
+        let full = wrap(source)
+        if var compiled = precompiled[full], let pattern = compiled.popLast() {
+            precompiled[full] = compiled
+            return (pattern, column)
+        }
         do {
-            return (try Pattern(wrap(source), options: [.caseless, .deferJIT], limits: limits), column)
+            return (try Pattern(full, options: [.caseless, .deferJIT], limits: limits), column)
         } catch {
             let offset = max(0, min(source.utf8.count, error.offset - wrapOffset))
             let prefix = String(decoding: Array(source.utf8).prefix(offset), as: UTF8.self)
