@@ -32,12 +32,7 @@ enum RequiredLiterals {
         guard let branches = parser.parseBranches(), parser.atEnd else { return nil }
         var result: [[Strings]] = []
         for branch in branches {
-            // Only useful clauses, each once, go through `minimal` (its member-by-member test was the largest
-            // part of extraction): a clause's usefulness is the same before and after, and `strongest`
-            // removes the repeats `minimal` makes and orders what is left the same whatever came first.
-            var distinct: [Strings] = []
-            for clause in branch.allClauses where useful(clause) && !distinct.contains(clause) { distinct.append(clause) }
-            let clauses = strongest(minimal(distinct))
+            let clauses = strongest(minimal(branch.allClauses))
             if clauses.isEmpty { return nil }
             result.append(clauses)
         }
@@ -47,30 +42,12 @@ enum RequiredLiterals {
     /// A member that contains another member adds nothing: {hand, handed} is {hand}.
     static func minimal(_ clauses: [Strings]) -> [Strings] {
         clauses.map { clause in
-            if clause.count < 2 { return clause }
-            // Only a longer member can contain another; the byte arrays are made only for such pairs.
-            let lengths = clause.map { $0.utf8.count }
-            let shortest = lengths.min()!
-            var bytes: [[UInt8]?] = Array(repeating: nil, count: clause.count)
-            func utf8(_ index: Int) -> [UInt8] {
-                if let known = bytes[index] { return known }
-                let made = Array(clause[index].utf8)
-                bytes[index] = made
-                return made
-            }
-            var kept: Strings = []
-            kept.reserveCapacity(clause.count)
-            for index in clause.indices {
-                var redundant = false
-                if lengths[index] > shortest {
-                    for other in clause.indices where other != index && lengths[other] < lengths[index] && contains(utf8(index), utf8(other)) {
-                        redundant = true
-                        break
-                    }
-                }
-                if !redundant { kept.append(clause[index]) }
-            }
-            return kept
+            if clause.count < 2 { return clause }  // most clauses: nothing to compare
+            // Only a shorter member can be inside another (the members differ).
+            let members = clause.map { Array($0.utf8) }
+            return clause.indices.filter { index in
+                !clause.indices.contains { members[$0].count < members[index].count && contains(members[index], members[$0]) }
+            }.map { clause[$0] }
         }
     }
 
