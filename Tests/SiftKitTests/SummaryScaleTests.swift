@@ -184,3 +184,40 @@ struct SummaryStateNormaliseTests {
         #expect(state.inputs == before.0 && state.diagnostics == before.1)
     }
 }
+
+/// A partial result's state.json, written with its long lists an element at a time, is exactly what
+/// JSONEncoder makes of the whole state, and reads back as the same state.
+struct PartialStateTests {
+    @Test(arguments: ["Corpora/hostile", "Corpora/sample", "Corpora/gold"])
+    func streamedStateIsJSONEncodersBytes(corpus: String) throws {
+        let folder = try Support.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lexicon = try Support.loadDefaultLexicon()
+        let state = try ShardedRun.writePartial(pipeline: Pipeline(lexicon: lexicon, threads: 2),
+                                                paths: [Support.packageRoot.appendingPathComponent(corpus).path],
+                                                evidencePerFactor: 3, commandOptions: ["--evidence", "3"], to: folder.path)
+        #expect(!state.inputs.isEmpty && !state.groups.isEmpty)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let written = try Data(contentsOf: folder.appendingPathComponent(ShardedRun.stateFile))
+        #expect(written == (try encoder.encode(state)))
+        // Nothing else is left in the folder (the temporary name was renamed).
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [ShardedRun.recordsFile, ShardedRun.stateFile])
+        let read = try ShardedRun.readPartial(folder.path).state
+        #expect(try encoder.encode(read) == written)
+    }
+
+    /// More elements than one encoding batch (4,096), so that batches are joined too.
+    @Test func longListsAcrossBatches() throws {
+        let folder = try Support.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var state = SummaryState(lexicon: try Support.loadDefaultLexicon(), evidencePerFactor: 3)
+        state.paths = (0..<9000).map { "folder/report \($0) \"quoted\" é/\\.txt" }
+        state.diagnostics = (0..<5000).map { Diagnostic(.warning, file: "f\($0).txt", line: $0, column: 1, code: "x", "message \($0)\n\t<&>") }
+        let path = folder.appendingPathComponent("state.json").path
+        try ShardedRun.encodeState(state, to: path)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == (try encoder.encode(state)))
+    }
+}

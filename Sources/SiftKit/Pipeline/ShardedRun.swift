@@ -34,10 +34,64 @@ public enum ShardedRun {
         // A single run hands the state straight to the summary writer: encoding it (tens of MB of JSON for
         // hundreds of thousands of reports, several times that inside the encoder) was the run's peak memory.
         guard writeState else { return state }
+        try encodeState(state, to: (directory as NSString).appendingPathComponent(stateFile))
+        return state
+    }
+
+    /// Writes `state` as JSONEncoder would (sorted keys, compact, slashes unescaped), byte for byte, but with
+    /// its long lists (groups, inputs, diagnostics, paths) encoded an element at a time, on every core, and
+    /// written as they go: the encoder's tree of the whole state was a shard's peak memory (a partial run
+    /// of 40,000 reports peaked at 104 MB against 71 MB for the same run without a partial result).
+    /// Written to a temporary name and renamed, so a reader never sees half a file.
+    static func encodeState(_ state: SummaryState, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(state).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(stateFile)), options: .atomic)
-        return state
+        func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+        let temporary = path + ".partial-\(getpid())"
+        let file = try OutputStreamFile(path: temporary)
+        do {
+            func list<T: Encodable & Sendable>(_ items: [T]) throws {
+                try file.write("[")
+                var first = true
+                for start in stride(from: 0, to: items.count, by: 4096) {
+                    let texts = ConcurrentMap.chunked(Array(items[start..<min(start + 4096, items.count)])) { chunk in
+                        Result { () throws -> [String] in
+                            let encoder = JSONEncoder()
+                            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                            return try chunk.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+                        }
+                    }
+                    for chunk in texts {
+                        for text in try chunk.get() {
+                            try file.write(first ? text : "," + text)
+                            first = false
+                        }
+                    }
+                }
+                try file.write("]")
+            }
+            // The keys in sorted order, as `.sortedKeys` writes them (see SummaryState.CodingKeys).
+            try file.write("{\"command_options\":" + json(state.commandOptions))
+            try file.write(",\"diagnostics\":"); try list(state.diagnostics)
+            try file.write(",\"discounted\":" + json(state.discounted))
+            try file.write(",\"evidence\":" + json(state.evidence))
+            try file.write(",\"evidence_per_factor\":" + json(state.evidencePerFactor))
+            try file.write(",\"format\":" + json(state.format))
+            try file.write(",\"groups\":"); try list(state.groups)
+            try file.write(",\"inputs\":"); try list(state.inputs)
+            try file.write(",\"lexicon_name\":" + json(state.lexiconName))
+            try file.write(",\"lexicon_version\":" + json(state.lexiconVersion))
+            try file.write(",\"mentions\":" + json(state.mentions))
+            try file.write(",\"paths\":"); try list(state.paths)
+            try file.write(",\"reports\":" + json(state.reports) + "}")
+            try file.close()
+            if rename(temporary, path) != 0 {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)])
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
     }
 
     /// Reads a partial result written by ``writePartial``.
