@@ -35,7 +35,9 @@ let package = Package(
             dependencies: ["SiftKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "SiftPCRE2Tests", dependencies: ["SiftPCRE2"]),
         .testTarget(name: "SiftXMLTests", dependencies: ["SiftXML"]),
-        .testTarget(name: "SiftKitTests", dependencies: ["SiftKit", "SiftXML"]),
-        .testTarget(name: "SiftCLITests", dependencies: ["sift"]),
+        .testTarget(name: "SiftKitTests", dependencies: ["SiftKit", "SiftXML", "SiftTestSupport"]),
+        .testTarget(name: "SiftCLITests", dependencies: ["sift", "SiftTestSupport"]),
+        // Helpers shared by the test targets.
+        .target(name: "SiftTestSupport", path: "Tests/SiftTestSupport"),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import SiftTestSupport
 import Testing
 
 /// End-to-end tests of the built `sift` binary, run from the package root as a user would.
@@ -197,10 +198,9 @@ enum CLI {
         return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 
+    /// A fresh temporary folder, removed when the test process exits (see ``TestFolders``).
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sift-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TestFolders.make(prefix: "sift-cli-")
     }
 }
 

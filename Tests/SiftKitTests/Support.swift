@@ -1,4 +1,5 @@
 import Foundation
+import SiftTestSupport
 import SiftPCRE2
 import Testing
 @testable import SiftKit
@@ -16,11 +17,9 @@ enum Support {
 
     static func loadDefaultLexicon() throws -> Lexicon { try defaultLexicon.get() }
 
-    /// A fresh temporary folder, removed by the caller (or left for the OS).
+    /// A fresh temporary folder, removed when the test process exits (see ``TestFolders``).
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sift-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url.resolvingSymlinksInPath()
+        try TestFolders.make(prefix: "sift-tests-").resolvingSymlinksInPath()
     }
 
     static func write(_ text: String, to url: URL) throws {
