@@ -83,6 +83,9 @@ struct BenchmarkCommand: ParsableCommand {
         } catch let error as LexiconLoadError {
             Terminal.error(error.description)
             throw ExitCode(2)
+        } catch let error as SiftKit.Benchmark.CorpusError {
+            Terminal.error("sift: cannot benchmark: \(error)")
+            throw ExitCode(2)
         }
         if json {
             let encoder = JSONEncoder()

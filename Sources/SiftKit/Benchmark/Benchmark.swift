@@ -136,9 +136,21 @@ public struct Benchmark {
         self.options = options
     }
 
+    /// The corpus folder could not be read, or holds nothing to measure.
+    public struct CorpusError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
     public func run(build: String) throws -> Report {
         let log = options.log ?? { _ in }
-        let (files, _) = InputWalker().files(for: [options.corpus])
+        let (files, problems) = InputWalker().files(for: [options.corpus])
+        // A corpus that is not there measured nothing and printed "nan" throughputs, with exit status 0.
+        if let problem = problems.first {
+            throw CorpusError(description: "\(problem.file): \(problem.message.replacingOccurrences(of: "skipped: ", with: ""))")
+        }
+        if files.isEmpty && !options.parts.subtracting(["lexicon"]).isEmpty {
+            throw CorpusError(description: "\(options.corpus): no report files to measure")
+        }
         let bytes = files.reduce(0) { $0 + Benchmark.fileSize($1) }
         log("corpus: \(files.count) files, \(String(format: "%.1f", Double(bytes) / 1e6)) MB")
 
