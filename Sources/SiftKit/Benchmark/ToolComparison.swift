@@ -81,17 +81,17 @@ public struct ToolComparison {
             record("grep -E", grep, ["-E", "-i", "-c", "-r", "--exclude=.*", "-f", file.path, corpus], used: accepted.count,
                    skipped: sources.count - accepted.count, note: "patterns translated to ERE; look-around and other PCRE-only constructs skipped")
             // grep -P: one alternation of every pattern.
+            // From a file: the default lexicon's alternation (200 KB) is longer than one command-line argument may be.
             let joined = sources.map { "(?:\($0))" }.joined(separator: "|")
-            let ok = ToolComparison.accepts(grep, ["-P", "-i", "-c", "-e", joined], scratch: folder)
             let pfile = folder.appendingPathComponent("patterns-pcre-joined.txt")
             try? Data((joined + "\n").utf8).write(to: pfile)
-            if ok {
+            if ToolComparison.accepts(grep, ["-P", "-i", "-c", "-f", pfile.path], scratch: folder) {
                 record("grep -P", grep, ["-P", "-i", "-c", "-r", "--exclude=.*", "-f", pfile.path, corpus], used: sources.count, skipped: 0,
                        note: "grep -P takes one pattern: all joined with |")
             } else {
                 runs.append(.init(tool: "grep -P", command: "", available: true, patternsUsed: 0, patternsSkipped: sources.count, seconds: nil,
                                   cpuSeconds: nil, matchingLines: nil, siftTagRatio: nil, siftTagCPURatio: nil,
-                                  note: "grep -P rejected the joined pattern: \(ToolComparison.rejection(grep, ["-P", "-i", "-c", "-e", joined], scratch: folder))"))
+                                  note: "grep -P rejected the joined pattern: \(ToolComparison.rejection(grep, ["-P", "-i", "-c", "-f", pfile.path], scratch: folder))"))
             }
         } else {
             record("grep -E", nil, [], used: 0, skipped: sources.count, note: nil)
@@ -154,10 +154,11 @@ public struct ToolComparison {
     /// The first line of the tool's complaint about these arguments.
     static func rejection(_ executable: String, _ arguments: [String], scratch: URL) -> String {
         let empty = scratch.appendingPathComponent("empty.txt")
-        if case .finished(_, _, let status, let error) = execute(executable, arguments + [empty.path], timeout: 30, scratch: scratch) {
-            return "exit \(status): " + (error.split(separator: "\n").first.map(String.init) ?? "")
+        switch execute(executable, arguments + [empty.path], timeout: 30, scratch: scratch) {
+        case .finished(_, _, let status, let error): return "exit \(status): " + (error.split(separator: "\n").first.map(String.init) ?? "")
+        case .timedOut: return "did not finish in 30 s on an empty file"
+        case .failed(let reason): return "could not run it: \(reason)"
         }
-        return "did not finish"
     }
 
     /// Runs a tool with its output in files (never a pipe that could fill), measuring wall time.
