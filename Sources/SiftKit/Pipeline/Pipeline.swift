@@ -194,13 +194,20 @@ public struct Pipeline: Sendable {
                 if sizes[fileIndex] > Pipeline.streamingThreshold || registry.streams(path: file) {
                     var batch: [Document] = []
                     var found: [Diagnostic] = []
+                    // Progress is counted in bytes of the file, as the total is: each batch's report text (no
+                    // more than the file has left), and the rest of the file with the last batch. Counting only
+                    // the text left the bar short of 100% at the end of every CSV export.
+                    var counted = 0
                     func submit(last: Bool) {
                         let documents = batch, diagnostics = found
+                        let left = max(0, sizes[fileIndex] - counted)
+                        let bytes = last ? left : min(left, documents.reduce(0) { $0 + $1.text.utf8.count })
+                        counted += bytes
                         pool.submit {
                             let matchData = MatchData()
                             return StreamUnit(fileIndex: fileIndex, ingestDiagnostics: diagnostics,
                                               analyses: documents.map { analyze($0, matchData: matchData) },
-                                              bytes: documents.reduce(0) { $0 + $1.text.utf8.count }, lastOfFile: last, streamed: true)
+                                              bytes: bytes, lastOfFile: last, streamed: true)
                         }
                         batch.removeAll(keepingCapacity: true)
                         found.removeAll()
