@@ -143,11 +143,12 @@ public struct Benchmark {
 
     public func run(build: String) throws -> Report {
         let log = options.log ?? { _ in }
-        let (files, problems) = InputWalker().files(for: [options.corpus])
         // A corpus that is not there measured nothing and printed "nan" throughputs, with exit status 0.
-        if let problem = problems.first {
-            throw CorpusError(description: "\(problem.file): \(problem.message.replacingOccurrences(of: "skipped: ", with: ""))")
+        guard FileManager.default.fileExists(atPath: options.corpus) else {
+            throw CorpusError(description: "\(options.corpus): no such file or folder")
         }
+        let (files, problems) = InputWalker().files(for: [options.corpus])
+        if let problem = problems.first { throw CorpusError(description: problem.description) }
         if files.isEmpty && !options.parts.subtracting(["lexicon"]).isEmpty {
             throw CorpusError(description: "\(options.corpus): no report files to measure")
         }
