@@ -456,6 +456,48 @@ final class PrefilterIndex: Sendable {
         unconditionalTargets = unconditional
         scanner = literals.isEmpty ? nil : LiteralScanner(literals)
     }
+
+    /// Whether every clause of alternative `branch` after the first holds (the first is known to).
+    @inline(__always) func restHolds(_ branch: Int, found: [Bool]) -> Bool {
+        clauseStart.withUnsafeBufferPointer { clauses in
+            idStart.withUnsafeBufferPointer { starts in
+                literalIDs.withUnsafeBufferPointer { ids in
+                    found.withUnsafeBufferPointer { seen in
+                        clauses: for clause in (Int(clauses[branch]) + 1)..<Int(clauses[branch + 1]) {
+                            for index in Int(starts[clause])..<Int(starts[clause + 1]) where seen[Int(ids[index])] { continue clauses }
+                            return false
+                        }
+                        return true
+                    }
+                }
+            }
+        }
+    }
+
+    /// False when the prefilter proves the slot's pattern cannot match.
+    @inline(__always) func canMatch(_ slot: Int, found: [Bool]) -> Bool {
+        branchStart.withUnsafeBufferPointer { branches in
+            clauseStart.withUnsafeBufferPointer { clauses in
+                idStart.withUnsafeBufferPointer { starts in
+                    literalIDs.withUnsafeBufferPointer { ids in
+                        found.withUnsafeBufferPointer { seen in
+                            let first = Int(branches[slot]), end = Int(branches[slot + 1])
+                            if first == end { return true }
+                            alternatives: for branch in first..<end {
+                                for clause in Int(clauses[branch])..<Int(clauses[branch + 1]) {
+                                    var satisfied = false
+                                    for index in Int(starts[clause])..<Int(starts[clause + 1]) where seen[Int(ids[index])] { satisfied = true; break }
+                                    if !satisfied { continue alternatives }
+                                }
+                                return true
+                            }
+                            return false
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Finds which of many lower-case ASCII literals occur in a text, in one pass: an Aho-Corasick automaton

@@ -19,7 +19,7 @@ public struct Tagger: Sendable {
     /// The prefilter's size: distinct literals, automaton states, and rules it can skip.
     public var prefilterShape: (literals: Int, states: Int, rules: Int) {
         (rules.scanner?.literalCount ?? 0, rules.scanner?.stateCount ?? 0,
-         (0..<rules.patterns.count).filter { rules.branchStart[$0] < rules.branchStart[$0 + 1] }.count)
+         (0..<rules.patterns.count).filter { rules.prefilter.branchStart[$0] < rules.prefilter.branchStart[$0 + 1] }.count)
     }
 
     /// Pattern slots: targets first, then context rules, each with its required literals.
@@ -34,17 +34,9 @@ public struct Tagger: Sendable {
         let pseudoSlots: [Int]
         let modifierSlots: [Int]
         let terminatorSlots: [Int]
-        /// The prefilter's arrays, copied out of its ``PrefilterIndex`` (see there) so the hot loop reads them directly.
-        let branchStart: [Int32]
-        let clauseStart: [Int32]
-        let idStart: [Int32]
-        let literalIDs: [Int32]
-        let branchesByLiteral: [Int32]
-        let branchByLiteralStart: [Int32]
-        /// The slot of each target alternative.
-        let branchSlot: [Int32]
-        let unconditionalTargets: [Int32]
-        let scanner: LiteralScanner?
+        /// The prefilter (see ``PrefilterIndex``); its `scanner` is nil when no slot has literals.
+        let prefilter: PrefilterIndex
+        var scanner: LiteralScanner? { prefilter.scanner }
 
         init(lexicon: Lexicon, prefilter: Bool) {
             patterns = lexicon.targets.map(\.pattern) + lexicon.contextRules.map(\.trigger)
@@ -77,57 +69,7 @@ public struct Tagger: Sendable {
             } else {
                 index = PrefilterIndex(sources: sources, targetCount: targetCount, alternatives: Array(repeating: nil, count: sources.count))
             }
-            branchStart = index.branchStart
-            clauseStart = index.clauseStart
-            idStart = index.idStart
-            literalIDs = index.literalIDs
-            branchesByLiteral = index.branchesByLiteral
-            branchByLiteralStart = index.branchByLiteralStart
-            branchSlot = index.branchSlot
-            unconditionalTargets = index.unconditionalTargets
-            scanner = index.scanner
-        }
-
-        /// Whether every clause of alternative `branch` after the first holds (the first is known to).
-        @inline(__always) func restHolds(_ branch: Int, found: [Bool]) -> Bool {
-            clauseStart.withUnsafeBufferPointer { clauses in
-                idStart.withUnsafeBufferPointer { starts in
-                    literalIDs.withUnsafeBufferPointer { ids in
-                        found.withUnsafeBufferPointer { seen in
-                            clauses: for clause in (Int(clauses[branch]) + 1)..<Int(clauses[branch + 1]) {
-                                for index in Int(starts[clause])..<Int(starts[clause + 1]) where seen[Int(ids[index])] { continue clauses }
-                                return false
-                            }
-                            return true
-                        }
-                    }
-                }
-            }
-        }
-
-        /// False when the prefilter proves the slot's pattern cannot match.
-        @inline(__always) func canMatch(_ slot: Int, found: [Bool]) -> Bool {
-            branchStart.withUnsafeBufferPointer { branches in
-                clauseStart.withUnsafeBufferPointer { clauses in
-                    idStart.withUnsafeBufferPointer { starts in
-                        literalIDs.withUnsafeBufferPointer { ids in
-                            found.withUnsafeBufferPointer { seen in
-                                let first = Int(branches[slot]), end = Int(branches[slot + 1])
-                                if first == end { return true }
-                                alternatives: for branch in first..<end {
-                                    for clause in Int(clauses[branch])..<Int(clauses[branch + 1]) {
-                                        var satisfied = false
-                                        for index in Int(starts[clause])..<Int(starts[clause + 1]) where seen[Int(ids[index])] { satisfied = true; break }
-                                        if !satisfied { continue alternatives }
-                                    }
-                                    return true
-                                }
-                                return false
-                            }
-                        }
-                    }
-                }
-            }
+            self.prefilter = index
         }
     }
 
@@ -153,7 +95,7 @@ public struct Tagger: Sendable {
         // Target slots to run on this sentence; candidate alternatives, and the last sentence each was added for.
         var candidates: [Int32] = []
         var branches: [Int32] = []
-        var addedFor = [Int](repeating: -1, count: rules.scanner == nil ? 0 : rules.branchSlot.count)
+        var addedFor = [Int](repeating: -1, count: rules.scanner == nil ? 0 : rules.prefilter.branchSlot.count)
         for (sentenceIndex, sentence) in report.sentences.enumerated() {
             let normalized = NormalizedText(utf8, range: sentence.range)
             normalized.bytes.withUnsafeBufferPointer { subject in
@@ -165,8 +107,8 @@ public struct Tagger: Sendable {
                     scanner.scan(subject, into: &found, hits: &hits)
                     // Candidate alternatives, in slot order; a slot runs when the rest of one of them holds.
                     branches.removeAll(keepingCapacity: true)
-                    rules.branchesByLiteral.withUnsafeBufferPointer { byLiteral in
-                        rules.branchByLiteralStart.withUnsafeBufferPointer { starts in
+                    rules.prefilter.branchesByLiteral.withUnsafeBufferPointer { byLiteral in
+                        rules.prefilter.branchByLiteralStart.withUnsafeBufferPointer { starts in
                             for id in hits {
                                 for index in Int(starts[Int(id)])..<Int(starts[Int(id) + 1]) where addedFor[Int(byLiteral[index])] != sentenceIndex {
                                     addedFor[Int(byLiteral[index])] = sentenceIndex
@@ -177,10 +119,10 @@ public struct Tagger: Sendable {
                     }
                     branches.sort()
                     candidates.removeAll(keepingCapacity: true)
-                    var unconditional = rules.unconditionalTargets[...]
+                    var unconditional = rules.prefilter.unconditionalTargets[...]
                     for branch in branches {
-                        let slot = rules.branchSlot[Int(branch)]
-                        if candidates.last == slot || !rules.restHolds(Int(branch), found: found) { continue }
+                        let slot = rules.prefilter.branchSlot[Int(branch)]
+                        if candidates.last == slot || !rules.prefilter.restHolds(Int(branch), found: found) { continue }
                         // Rules run in lexicon order: the first rule to claim a stretch of text keeps it.
                         while let next = unconditional.first, next < slot { candidates.append(next); unconditional.removeFirst() }
                         candidates.append(slot)
@@ -189,7 +131,7 @@ public struct Tagger: Sendable {
                 }
                 // `proven`: the prefilter already found one of the slot's alternatives possible.
                 func matches(_ slot: Int, proven: Bool) -> [Range<Int>] {
-                    guard proven || rules.canMatch(slot, found: found) else { return [] }
+                    guard proven || rules.prefilter.canMatch(slot, found: found) else { return [] }
                     do {
                         return try rules.patterns[slot].allMatches(in: subject, using: matchData, subjectIsValidUTF8: true)
                     } catch {
