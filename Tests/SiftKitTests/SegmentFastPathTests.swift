@@ -77,7 +77,7 @@ struct SegmentFastPathTests {
         return (fast.sections(of: document, matchData: MatchData()), general.sections(of: document, matchData: MatchData()))
     }
 
-    @Test(arguments: ["Corpora/gold", "Corpora/holdout", "Corpora/sample", "Corpora/hostile"])
+    @Test(arguments: ["Corpora/gold", "Corpora/holdout", "Corpora/holdout2", "Corpora/holdout2-tuned", "Corpora/sample", "Corpora/hostile"])
     func headingFastPathFindsTheSameSections(folder: String) throws {
         let documents = try Self.documents(in: folder).filter { $0.declaredSections.isEmpty }
         #expect(documents.count > 3)
