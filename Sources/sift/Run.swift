@@ -123,6 +123,10 @@ enum RunReport {
         }
         let processed = state.inputs.filter { $0.status == .processed }.count
         let skipped = state.inputs.count - processed
+        if state.inputs.isEmpty {
+            // Said even with --quiet: an empty summary of the wrong folder looks like a clean result.
+            Terminal.error("sift: warning: no files found in \(state.paths.joined(separator: ", ")); the summary counts 0 reports")
+        }
         if !quiet {
             Terminal.error("sift: \(state.reports) reports from \(processed) files, \(skipped) skipped; \(written)")
         }

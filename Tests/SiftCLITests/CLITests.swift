@@ -110,6 +110,31 @@ struct CLITests {
         #expect(markdown.contains("1 processed, 2 skipped"))
     }
 
+    /// An empty folder is not an error (an empty shard is normal), but it is said, even with --quiet:
+    /// a summary of nothing from the wrong folder would otherwise look like a clean result.
+    @Test func emptyFolderIsSaidNotFailed() throws {
+        let folder = try CLI.temporaryDirectory()
+        let empty = folder.appendingPathComponent("no reports here")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let out = folder.appendingPathComponent("out")
+        for quiet in [false, true] {
+            let result = try CLI.run(["run", empty.path, "--out", out.path] + (quiet ? ["--quiet"] : []))
+            #expect(result.status == 0)
+            #expect(result.stderr.contains("sift: warning: no files found in \(empty.path); the summary counts 0 reports"))
+            let data = try Data(contentsOf: out.appendingPathComponent("summary.json"))
+            let overview = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["overview"] as? [String: Any])
+            #expect(overview["inputs"] as? Int == 0)
+            #expect(overview["reports"] as? Int == 0)
+        }
+        // A folder with a report in it says nothing of the kind.
+        let one = folder.appendingPathComponent("one")
+        try FileManager.default.createDirectory(at: one, withIntermediateDirectories: true)
+        try "Findings\nThe CTG was not escalated.\n".write(to: one.appendingPathComponent("r.txt"), atomically: true, encoding: .utf8)
+        let result = try CLI.run(["run", one.path, "--out", out.path])
+        #expect(result.status == 0)
+        #expect(!result.stderr.contains("no files found"))
+    }
+
     @Test func tagShowsSectionsFindingsAndModifiers() throws {
         let text = try CLI.run(["tag", "Corpora/sample/si-2025-022.txt"])
         #expect(text.status == 0)
