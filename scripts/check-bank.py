@@ -39,25 +39,26 @@ with tempfile.TemporaryDirectory(prefix="sift-bank-") as out:
             with open(os.path.join(out, rid + ".txt"), "w", encoding="utf-8") as report:
                 report.write(f"id: {rid}\n---\nFINDINGS\n{sentence}\n")
             gold.write(json.dumps({"id": rid, "factors": [] if factor.startswith("!") else [factor]}) + "\n")
-    result = subprocess.run([sift, "evaluate", "--lexicon", lexicon, "--gold", os.path.join(out, "gold.jsonl"), out],
-                            capture_output=True, text=True)
-    text = result.stdout + result.stderr
-    if "mismatches" not in text and "micro" not in text:
-        sys.exit(text)
+    result = subprocess.run([sift, "evaluate", "--format", "json", "--lexicon", lexicon,
+                             "--gold", os.path.join(out, "gold.jsonl"), out], capture_output=True, text=True)
+    try:
+        mismatches = json.loads(result.stdout)["mismatches"]
+    except (ValueError, KeyError):
+        sys.exit(f"sift evaluate failed (exit {result.returncode}):\n{result.stderr}")
 
 missed = counted = 0
 positives = sum(1 for factor, _, _ in rows if not factor.startswith("!"))
-for match in re.finditer(r"^  (FN|FP) (b\d+) (\S+)\n((?:      .*\n)*)", text, re.M):
-    kind, rid, factor, evidence = match.groups()
-    want, sentence, number = rows[int(rid[1:]) - 1]
-    first = evidence.strip().splitlines()[0].strip() if evidence.strip() else ""
-    if kind == "FN":
+for mismatch in mismatches:
+    kind, factor = mismatch["kind"], mismatch["factor"]
+    want, sentence, number = rows[int(mismatch["reportID"][1:]) - 1]
+    rules = sorted({item.get("rule", "?") for item in mismatch.get("evidence", [])})
+    if kind == "fn":
         missed += 1
         print(f"{bank}:{number}: missed {factor}: {sentence}")
     elif want == "!" + factor:
         counted += 1
-        print(f"{bank}:{number}: hard negative counted as {factor}: {sentence}  {first}")
+        print(f"{bank}:{number}: hard negative counted as {factor} ({', '.join(rules)}): {sentence}")
     else:
-        print(f"{bank}:{number}: OTHER {factor}: {sentence}  {first}")
+        print(f"{bank}:{number}: OTHER {factor} ({', '.join(rules)}): {sentence}")
 print(f"positives found {positives - missed}/{positives}; hard negatives counted {counted}/{len(rows) - positives}")
 sys.exit(1 if missed or counted else 0)
