@@ -14,12 +14,14 @@ factors; "OTHER" lines show factors that a sentence also gave, for a reader to j
 
 Usage: scripts/check-bank.py BANK.tsv [LEXICON]      (default lexicon: Lexicons/default)
        SIFT=path/to/sift scripts/check-bank.py ...   (default binary: .build/release/sift)
-Exit status: 0 when every positive is found and no hard negative is counted, 1 otherwise.
+Exit status: 0 when every positive is found and no hard negative is counted, 1 when some are not,
+2 when the bank or the run is broken (bad line, sift failed).
 """
 import json, os, re, subprocess, sys, tempfile
 
 if len(sys.argv) not in (2, 3):
-    sys.exit(__doc__)
+    print(__doc__, file=sys.stderr)
+    sys.exit(2)
 bank = sys.argv[1]
 lexicon = sys.argv[2] if len(sys.argv) == 3 else "Lexicons/default"
 sift = os.environ.get("SIFT", ".build/release/sift")
@@ -29,7 +31,8 @@ for number, line in enumerate(open(bank, encoding="utf-8"), 1):
         continue
     parts = line.rstrip("\n").split("\t", 1)
     if len(parts) != 2 or not parts[1].strip():
-        sys.exit(f"{bank}:{number}: expected <factor_id> or !<factor_id>, a tab, then a sentence")
+        print(f"{bank}:{number}: expected <factor_id> or !<factor_id>, a tab, then a sentence", file=sys.stderr)
+        sys.exit(2)
     rows.append((parts[0], parts[1], number))
 
 with tempfile.TemporaryDirectory(prefix="sift-bank-") as out:
@@ -39,12 +42,17 @@ with tempfile.TemporaryDirectory(prefix="sift-bank-") as out:
             with open(os.path.join(out, rid + ".txt"), "w", encoding="utf-8") as report:
                 report.write(f"id: {rid}\n---\nFINDINGS\n{sentence}\n")
             gold.write(json.dumps({"id": rid, "factors": [] if factor.startswith("!") else [factor]}) + "\n")
-    result = subprocess.run([sift, "evaluate", "--format", "json", "--lexicon", lexicon,
-                             "--gold", os.path.join(out, "gold.jsonl"), out], capture_output=True, text=True)
+    try:
+        result = subprocess.run([sift, "evaluate", "--format", "json", "--lexicon", lexicon,
+                                 "--gold", os.path.join(out, "gold.jsonl"), out], capture_output=True, text=True)
+    except OSError as error:
+        print(f"cannot run {sift}: {error.strerror} (set SIFT to the sift binary)", file=sys.stderr)
+        sys.exit(2)
     try:
         mismatches = json.loads(result.stdout)["mismatches"]
     except (ValueError, KeyError):
-        sys.exit(f"sift evaluate failed (exit {result.returncode}):\n{result.stderr}")
+        print(f"sift evaluate failed (exit {result.returncode}):\n{result.stderr}", file=sys.stderr)
+        sys.exit(2)
 
 missed = counted = 0
 positives = sum(1 for factor, _, _ in rows if not factor.startswith("!"))

@@ -25,7 +25,10 @@ echo "== held-out estimate (reported, not gated): Corpora/holdout2, never tuned 
 echo "== paraphrase banks (reported, not gated): Lexicons/banks"
 if command -v python3 >/dev/null 2>&1; then
   for bank in Lexicons/banks/*.tsv; do
-    printf '%s: ' "$bank"; (SIFT="$sift" python3 scripts/check-bank.py "$bank" Lexicons/default || true) | tail -n 1
+    # Misses (exit 1) are reported, not gated; a broken bank or run (exit 2) fails the script.
+    status=0; result=$(SIFT="$sift" python3 scripts/check-bank.py "$bank" Lexicons/default) || status=$?
+    [ "$status" -le 1 ] || exit "$status"
+    printf '%s: %s\n' "$bank" "$(printf '%s\n' "$result" | tail -n 1)"
   done
 else
   echo "python3 not found: skipped"
